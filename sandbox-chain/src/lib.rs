@@ -1,0 +1,1 @@
+//! sandbox-chain: a small, complete, deterministic blockchain for teaching.
