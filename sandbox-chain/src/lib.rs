@@ -12,3 +12,6 @@
         clippy::arithmetic_side_effects
     )
 )]
+
+pub mod encode;
+pub mod hash;
