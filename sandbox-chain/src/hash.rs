@@ -203,6 +203,7 @@ macro_rules! hex_newtype {
         }
     };
 }
+#[allow(unused_imports)] // used by keys.rs for addresses, keys and signatures
 pub(crate) use hex_newtype;
 
 /// A raw 32-byte SHA-256 output. Kinds of hash wrap it in their own type.
@@ -240,7 +241,7 @@ impl Hash256 {
     /// The bit at `index` (0 = most significant bit of the first byte).
     pub fn bit(&self, index: usize) -> bool {
         let byte = self.0.get(index / 8).copied().unwrap_or(0);
-        (byte >> (7 - (index % 8))) & 1 == 1
+        byte.rotate_left(u32::try_from(index % 8).unwrap_or(0)) & 0x80 != 0
     }
 }
 hex_newtype!(Hash256, HASH_LEN);
