@@ -15,3 +15,4 @@
 
 pub mod encode;
 pub mod hash;
+pub mod merkle;
