@@ -16,3 +16,4 @@
 pub mod encode;
 pub mod hash;
 pub mod merkle;
+pub mod pow;
