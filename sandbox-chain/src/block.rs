@@ -26,7 +26,9 @@ pub const MAX_BLOCK_TXS: u32 = 10_000;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BlockError {
     /// The header hash is above the target.
-    #[error("block {height}: its hash {hash} is above the target, so the proof of work is missing (try more nonces)")]
+    #[error(
+        "block {height}: its hash {hash} is above the target, so the proof of work is missing (try more nonces)"
+    )]
     InsufficientWork {
         /// Height of the block.
         height: u64,
@@ -34,7 +36,9 @@ pub enum BlockError {
         hash: BlockHash,
     },
     /// The header's Merkle root does not match the transactions.
-    #[error("block {height}: the header's Merkle root {in_header} does not match its transactions (they hash to {computed}): a transaction was changed, added or removed")]
+    #[error(
+        "block {height}: the header's Merkle root {in_header} does not match its transactions (they hash to {computed}): a transaction was changed, added or removed"
+    )]
     MerkleMismatch {
         /// Height of the block.
         height: u64,
@@ -56,7 +60,9 @@ pub enum BlockError {
         height: u64,
     },
     /// A coinbase appears after the first transaction.
-    #[error("block {height}: transaction {index} is a second coinbase; only the first transaction may create coins")]
+    #[error(
+        "block {height}: transaction {index} is a second coinbase; only the first transaction may create coins"
+    )]
     ExtraCoinbase {
         /// Height of the block.
         height: u64,
@@ -72,7 +78,9 @@ pub enum BlockError {
         found: u64,
     },
     /// The coinbase pays more or less than the reward plus fees.
-    #[error("block {height}: the coinbase pays {found} but must pay exactly the reward {reward} plus the fees {fees}")]
+    #[error(
+        "block {height}: the coinbase pays {found} but must pay exactly the reward {reward} plus the fees {fees}"
+    )]
     CoinbaseAmount {
         /// Height of the block.
         height: u64,
@@ -144,7 +152,9 @@ pub enum BlockError {
         parent: u64,
     },
     /// The target differs from what the retargeting rule gives.
-    #[error("block {height}: its target {found} differs from the required {expected} (difficulty retargeting)")]
+    #[error(
+        "block {height}: its target {found} differs from the required {expected} (difficulty retargeting)"
+    )]
     WrongTarget {
         /// Height of the block.
         height: u64,
@@ -204,10 +214,19 @@ impl Block {
     /// proof of work (if `check_work`), Merkle root, coinbase placement, no
     /// duplicates, each transfer's form and chain, and every signature (in
     /// one batch).
-    pub fn check_stateless(&self, chain_id: u32, max_txs: u32, check_work: bool) -> Result<(), BlockError> {
+    pub fn check_stateless(
+        &self,
+        chain_id: u32,
+        max_txs: u32,
+        check_work: bool,
+    ) -> Result<(), BlockError> {
         let height = self.header.height;
         if self.header.chain_id != chain_id {
-            return Err(BlockError::WrongChain { height, expected: chain_id, found: self.header.chain_id });
+            return Err(BlockError::WrongChain {
+                height,
+                expected: chain_id,
+                found: self.header.chain_id,
+            });
         }
         if check_work {
             let hash = self.hash();
@@ -217,23 +236,38 @@ impl Block {
         }
         let max = max_txs.min(MAX_BLOCK_TXS);
         if self.txs.len() > max as usize {
-            return Err(BlockError::TooManyTxs { height, count: self.txs.len(), max });
+            return Err(BlockError::TooManyTxs {
+                height,
+                count: self.txs.len(),
+                max,
+            });
         }
         let txids = self.txids();
         let computed = merkle_root(&txids);
         if computed != self.header.merkle_root {
-            return Err(BlockError::MerkleMismatch { height, in_header: self.header.merkle_root, computed });
+            return Err(BlockError::MerkleMismatch {
+                height,
+                in_header: self.header.merkle_root,
+                computed,
+            });
         }
         let mut seen = BTreeSet::new();
         for (index, txid) in txids.iter().enumerate() {
             if !seen.insert(*txid) {
-                return Err(BlockError::DuplicateTx { height, index, txid: *txid });
+                return Err(BlockError::DuplicateTx {
+                    height,
+                    index,
+                    txid: *txid,
+                });
             }
         }
         match self.txs.first() {
             None => return Err(BlockError::Empty { height }),
             Some(Transaction::Coinbase(c)) if c.height != height => {
-                return Err(BlockError::CoinbaseHeight { height, found: c.height });
+                return Err(BlockError::CoinbaseHeight {
+                    height,
+                    found: c.height,
+                });
             }
             Some(Transaction::Coinbase(_)) => {}
             Some(Transaction::Transfer(_)) => return Err(BlockError::FirstNotCoinbase { height }),
@@ -241,12 +275,25 @@ impl Block {
         let mut signing = Vec::with_capacity(self.txs.len());
         for (index, tx) in self.txs.iter().enumerate().skip(1) {
             match tx {
-                Transaction::Coinbase(_) => return Err(BlockError::ExtraCoinbase { height, index }),
+                Transaction::Coinbase(_) => {
+                    return Err(BlockError::ExtraCoinbase { height, index });
+                }
                 Transaction::Transfer(t) => {
-                    t.transfer.check_form().map_err(|error| BlockError::Tx { height, index, error })?;
+                    t.transfer.check_form().map_err(|error| BlockError::Tx {
+                        height,
+                        index,
+                        error,
+                    })?;
                     if t.transfer.chain_id != chain_id {
-                        let error = TxError::WrongChain { expected: chain_id, found: t.transfer.chain_id };
-                        return Err(BlockError::Tx { height, index, error });
+                        let error = TxError::WrongChain {
+                            expected: chain_id,
+                            found: t.transfer.chain_id,
+                        };
+                        return Err(BlockError::Tx {
+                            height,
+                            index,
+                            error,
+                        });
                     }
                     signing.push((index, t.transfer.signing_bytes()));
                 }
@@ -256,13 +303,27 @@ impl Block {
             .iter()
             .filter_map(|(index, bytes)| {
                 let t = self.txs.get(*index)?.as_transfer()?;
-                Some(SignedMessage { key: &t.transfer.from, domain: Domain::Transfer, message: bytes, signature: &t.signature })
+                Some(SignedMessage {
+                    key: &t.transfer.from,
+                    domain: Domain::Transfer,
+                    message: bytes,
+                    signature: &t.signature,
+                })
             })
             .collect();
         verify_batch(&items).map_err(|(i, _)| {
             let index = signing.get(i).map_or(0, |(index, _)| *index);
-            let from = self.txs.get(index).and_then(Transaction::as_transfer).map(|t| t.transfer.sender()).unwrap_or_default();
-            BlockError::Tx { height, index, error: TxError::BadSignature { from } }
+            let from = self
+                .txs
+                .get(index)
+                .and_then(Transaction::as_transfer)
+                .map(|t| t.transfer.sender())
+                .unwrap_or_default();
+            BlockError::Tx {
+                height,
+                index,
+                error: TxError::BadSignature { from },
+            }
         })
     }
 
@@ -272,27 +333,46 @@ impl Block {
     /// this does not re-verify signatures.
     pub fn apply(&self, parent_ledger: &Ledger, reward: Amount) -> Result<Ledger, BlockError> {
         let height = self.header.height;
-        let coinbase = self.coinbase().ok_or(BlockError::FirstNotCoinbase { height })?;
+        let coinbase = self
+            .coinbase()
+            .ok_or(BlockError::FirstNotCoinbase { height })?;
         let mut ledger = parent_ledger.clone();
         let mut fees = Amount::ZERO;
         for (index, tx) in self.txs.iter().enumerate().skip(1) {
             let Some(t) = tx.as_transfer() else {
                 return Err(BlockError::ExtraCoinbase { height, index });
             };
-            ledger.apply_transfer(t, coinbase.to).map_err(|error| BlockError::Tx { height, index, error })?;
+            ledger
+                .apply_transfer(t, coinbase.to)
+                .map_err(|error| BlockError::Tx {
+                    height,
+                    index,
+                    error,
+                })?;
             fees = fees.checked_add(t.transfer.fee).ok_or(BlockError::Tx {
                 height,
                 index,
-                error: TxError::Overflow { what: "the block's fees" },
+                error: TxError::Overflow {
+                    what: "the block's fees",
+                },
             })?;
         }
         let owed = reward.checked_add(fees);
         if owed != Some(coinbase.amount) {
-            return Err(BlockError::CoinbaseAmount { height, found: coinbase.amount, reward, fees });
+            return Err(BlockError::CoinbaseAmount {
+                height,
+                found: coinbase.amount,
+                reward,
+                fees,
+            });
         }
         ledger
             .credit(coinbase.to, reward)
-            .map_err(|error| BlockError::Tx { height, index: 0, error })?;
+            .map_err(|error| BlockError::Tx {
+                height,
+                index: 0,
+                error,
+            })?;
         Ok(ledger)
     }
 }
@@ -306,6 +386,9 @@ impl Encode for Block {
 
 impl Decode for Block {
     fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(Block { header: Header::decode_from(r)?, txs: r.list("transactions", MAX_BLOCK_TXS)? })
+        Ok(Block {
+            header: Header::decode_from(r)?,
+            txs: r.list("transactions", MAX_BLOCK_TXS)?,
+        })
     }
 }

@@ -67,7 +67,7 @@ impl ChainParams {
         ChainParams {
             chain_id: 1,
             block_reward: Amount::new(50),
-            genesis_target: Target::from_leading_zero_bits(bits),
+            genesis_target: Target::from_leading_zero_bits(bits.min(255)).unwrap_or(Target::MAX),
             target_block_time_ms: 10_000,
             retarget_interval: 10,
             max_block_txs: 1_000,
@@ -86,7 +86,13 @@ impl ChainParams {
         }
         let txs: Vec<Transaction> = merged
             .into_iter()
-            .map(|(to, amount)| Transaction::Coinbase(Coinbase { height: 0, to, amount }))
+            .map(|(to, amount)| {
+                Transaction::Coinbase(Coinbase {
+                    height: 0,
+                    to,
+                    amount,
+                })
+            })
             .collect();
         let txids: Vec<TxId> = txs.iter().map(Transaction::id).collect();
         Block {
@@ -138,7 +144,9 @@ pub enum ChainError {
         hash: BlockHash,
     },
     /// Too many blocks wait for unknown parents.
-    #[error("{max} blocks already wait for unknown parents; block {hash} is refused (ask for its parent {parent} first)")]
+    #[error(
+        "{max} blocks already wait for unknown parents; block {hash} is refused (ask for its parent {parent} first)"
+    )]
     OrphanPoolFull {
         /// The block.
         hash: BlockHash,
@@ -198,7 +206,7 @@ impl TipChange {
 }
 
 /// What one call to [`Chain::insert`] did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InsertReport {
     /// The inserted block.
     pub hash: BlockHash,
@@ -273,7 +281,14 @@ impl Chain {
         }
         let work = genesis.header.target.work();
         let mut entries = BTreeMap::new();
-        entries.insert(hash, Entry { block: Arc::clone(&genesis), cumulative_work: work, seq: 0 });
+        entries.insert(
+            hash,
+            Entry {
+                block: Arc::clone(&genesis),
+                cumulative_work: work,
+                seq: 0,
+            },
+        );
         Chain {
             params,
             entries,
@@ -309,12 +324,16 @@ impl Chain {
     pub fn tip_block(&self) -> &Block {
         // The tip is always stored; genesis is the fallback of a broken
         // invariant, never a panic.
-        self.entries.get(&self.tip()).map_or(&self.genesis_block, |e| &e.block)
+        self.entries
+            .get(&self.tip())
+            .map_or(&self.genesis_block, |e| &e.block)
     }
 
     /// The height of the tip.
     pub fn height(&self) -> u64 {
-        u64::try_from(self.canonical.len()).unwrap_or(u64::MAX).saturating_sub(1)
+        u64::try_from(self.canonical.len())
+            .unwrap_or(u64::MAX)
+            .saturating_sub(1)
     }
 
     /// The ledger after the tip.
@@ -324,7 +343,9 @@ impl Chain {
 
     /// The canonical chain's total work.
     pub fn tip_work(&self) -> u128 {
-        self.entries.get(&self.tip()).map_or(0, |e| e.cumulative_work)
+        self.entries
+            .get(&self.tip())
+            .map_or(0, |e| e.cumulative_work)
     }
 
     /// A stored block.
@@ -354,7 +375,10 @@ impl Chain {
 
     /// The canonical block at `height`.
     pub fn canonical_at(&self, height: u64) -> Option<BlockHash> {
-        usize::try_from(height).ok().and_then(|h| self.canonical.get(h)).copied()
+        usize::try_from(height)
+            .ok()
+            .and_then(|h| self.canonical.get(h))
+            .copied()
     }
 
     /// Whether the block is on the canonical chain.
@@ -403,7 +427,10 @@ impl Chain {
     pub fn find_tx(&self, txid: &TxId) -> Option<(BlockHash, u64)> {
         let block = *self.tx_index.get(txid)?;
         let height = self.entries.get(&block)?.block.height();
-        Some((block, self.height().saturating_sub(height).saturating_add(1)))
+        Some((
+            block,
+            self.height().saturating_sub(height).saturating_add(1),
+        ))
     }
 
     /// The target a child of `parent` must carry. Every
@@ -413,7 +440,7 @@ impl Chain {
         let p = self.entries.get(parent)?;
         let height = p.block.height().checked_add(1)?;
         let interval = self.params.retarget_interval;
-        if interval == 0 || height % interval != 0 {
+        if height.checked_rem(interval).is_none_or(|r| r != 0) {
             return Some(p.block.header.target);
         }
         // Compare the last `interval` block intervals (fewer at the first
@@ -421,7 +448,11 @@ impl Chain {
         let first_height = height.saturating_sub(1).saturating_sub(interval);
         let first = self.ancestor_at(parent, first_height)?;
         let intervals = p.block.height().saturating_sub(first.height());
-        let actual = p.block.header.timestamp_ms.saturating_sub(first.header.timestamp_ms);
+        let actual = p
+            .block
+            .header
+            .timestamp_ms
+            .saturating_sub(first.header.timestamp_ms);
         let expected = intervals.saturating_mul(self.params.target_block_time_ms);
         Some(retarget(p.block.header.target, actual, expected))
     }
@@ -440,11 +471,25 @@ impl Chain {
 
     /// An unmined block on top of the tip paying `miner` the reward plus
     /// the fees of `transfers` (taken in order, as given).
-    pub fn block_template(&self, miner: Address, transfers: Vec<SignedTransfer>, timestamp_ms: u64) -> Block {
+    pub fn block_template(
+        &self,
+        miner: Address,
+        transfers: Vec<SignedTransfer>,
+        timestamp_ms: u64,
+    ) -> Block {
         let parent = self.tip_block();
         let height = parent.height().saturating_add(1);
-        let fees = Amount::checked_sum(transfers.iter().map(|t| t.transfer.fee)).unwrap_or(Amount::MAX);
-        let coinbase = Coinbase { height, to: miner, amount: self.params.block_reward.checked_add(fees).unwrap_or(Amount::MAX) };
+        let fees =
+            Amount::checked_sum(transfers.iter().map(|t| t.transfer.fee)).unwrap_or(Amount::MAX);
+        let coinbase = Coinbase {
+            height,
+            to: miner,
+            amount: self
+                .params
+                .block_reward
+                .checked_add(fees)
+                .unwrap_or(Amount::MAX),
+        };
         let mut txs = Vec::with_capacity(transfers.len().saturating_add(1));
         txs.push(Transaction::Coinbase(coinbase));
         txs.extend(transfers.into_iter().map(Transaction::Transfer));
@@ -456,7 +501,9 @@ impl Chain {
                 parent: self.tip(),
                 merkle_root: merkle_root(&txids),
                 timestamp_ms: timestamp_ms.max(parent.header.timestamp_ms.saturating_add(1)),
-                target: self.next_target(&self.tip()).unwrap_or(parent.header.target),
+                target: self
+                    .next_target(&self.tip())
+                    .unwrap_or(parent.header.target),
                 nonce: 0,
             },
             txs,
@@ -485,7 +532,10 @@ impl Chain {
         }
         block.check_stateless(self.params.chain_id, self.params.max_block_txs, true)?;
         if block.height() == 0 {
-            return Err(ChainError::OtherGenesis { hash, genesis: self.genesis() });
+            return Err(ChainError::OtherGenesis {
+                hash,
+                genesis: self.genesis(),
+            });
         }
         let parent = block.header.parent;
         if self.invalid.contains(&parent) {
@@ -494,11 +544,17 @@ impl Chain {
         }
         if !self.entries.contains_key(&parent) {
             if self.orphan_count >= MAX_ORPHANS {
-                return Err(ChainError::OrphanPoolFull { hash, parent, max: MAX_ORPHANS });
+                return Err(ChainError::OrphanPoolFull {
+                    hash,
+                    parent,
+                    max: MAX_ORPHANS,
+                });
             }
             self.orphans.entry(parent).or_default().push(block);
             self.orphan_count = self.orphan_count.saturating_add(1);
-            report.placement = Placement::Orphan { missing_parent: parent };
+            report.placement = Placement::Orphan {
+                missing_parent: parent,
+            };
             return Ok(report);
         }
         self.store(block)?;
@@ -537,7 +593,11 @@ impl Chain {
             // valid best chain, and the caller learns why.
             return Err(ChainError::Block(e.clone()));
         }
-        report.placement = if self.is_canonical(&hash) { Placement::Canonical } else { Placement::SideBranch };
+        report.placement = if self.is_canonical(&hash) {
+            Placement::Canonical
+        } else {
+            Placement::SideBranch
+        };
         let new_tip = self.tip();
         if new_tip != old_tip {
             report.tip_change = Some(self.tip_change(old_tip, new_tip));
@@ -551,28 +611,60 @@ impl Chain {
         let parent_hash = block.header.parent;
         if self.invalid.contains(&parent_hash) {
             self.invalid.insert(hash);
-            return Err(ChainError::InvalidParent { hash, parent: parent_hash });
+            return Err(ChainError::InvalidParent {
+                hash,
+                parent: parent_hash,
+            });
         }
         let Some(parent) = self.entries.get(&parent_hash) else {
-            return Err(ChainError::InvalidParent { hash, parent: parent_hash });
+            return Err(ChainError::InvalidParent {
+                hash,
+                parent: parent_hash,
+            });
         };
         let h = block.header.height;
         let parent_height = parent.block.height();
         if Some(h) != parent_height.checked_add(1) {
-            return Err(BlockError::WrongHeight { hash, found: h, parent: parent_height }.into());
+            return Err(BlockError::WrongHeight {
+                hash,
+                found: h,
+                parent: parent_height,
+            }
+            .into());
         }
         let parent_time = parent.block.header.timestamp_ms;
         if block.header.timestamp_ms <= parent_time {
-            return Err(BlockError::TimeNotAfterParent { height: h, found: block.header.timestamp_ms, parent: parent_time }.into());
+            return Err(BlockError::TimeNotAfterParent {
+                height: h,
+                found: block.header.timestamp_ms,
+                parent: parent_time,
+            }
+            .into());
         }
-        let cumulative_work = parent.cumulative_work.saturating_add(block.header.target.work());
-        let expected = self.next_target(&parent_hash).unwrap_or(block.header.target);
+        let cumulative_work = parent
+            .cumulative_work
+            .saturating_add(block.header.target.work());
+        let expected = self
+            .next_target(&parent_hash)
+            .unwrap_or(block.header.target);
         if block.header.target != expected {
-            return Err(BlockError::WrongTarget { height: h, found: block.header.target, expected }.into());
+            return Err(BlockError::WrongTarget {
+                height: h,
+                found: block.header.target,
+                expected,
+            }
+            .into());
         }
         let seq = self.next_seq;
         self.next_seq = self.next_seq.saturating_add(1);
-        self.entries.insert(hash, Entry { block, cumulative_work, seq });
+        self.entries.insert(
+            hash,
+            Entry {
+                block,
+                cumulative_work,
+                seq,
+            },
+        );
         self.children.entry(parent_hash).or_default().push(hash);
         Ok(())
     }
@@ -586,7 +678,11 @@ impl Chain {
             .filter(|h| !self.invalid.contains(h))
             .filter_map(|h| self.entries.get(h).map(|e| (h, e)))
             .filter(|(_, e)| e.cumulative_work > tip_work)
-            .max_by(|(_, a), (_, b)| a.cumulative_work.cmp(&b.cumulative_work).then(b.seq.cmp(&a.seq)))
+            .max_by(|(_, a), (_, b)| {
+                a.cumulative_work
+                    .cmp(&b.cumulative_work)
+                    .then(b.seq.cmp(&a.seq))
+            })
             .map(|(h, _)| *h)
     }
 
@@ -604,16 +700,20 @@ impl Chain {
             if let Some(kids) = self.children.remove(&h) {
                 stack.extend(kids);
             }
-            if let Some(e) = self.entries.remove(&h) {
-                if let Some(siblings) = self.children.get_mut(&e.block.header.parent) {
-                    siblings.retain(|s| *s != h);
-                }
+            if let Some(e) = self.entries.remove(&h)
+                && let Some(siblings) = self.children.get_mut(&e.block.header.parent)
+            {
+                siblings.retain(|s| *s != h);
             }
         }
     }
 
     /// The path from the fork point of `a` and `b` to each.
-    fn fork_paths(&self, a: BlockHash, b: BlockHash) -> Option<(BlockHash, Vec<BlockHash>, Vec<BlockHash>)> {
+    fn fork_paths(
+        &self,
+        a: BlockHash,
+        b: BlockHash,
+    ) -> Option<(BlockHash, Vec<BlockHash>, Vec<BlockHash>)> {
         let (mut x, mut y) = (a, b);
         let (mut from_a, mut from_b) = (Vec::new(), Vec::new());
         let height = |h: &BlockHash| self.entries.get(h).map(|e| e.block.height());
@@ -635,8 +735,15 @@ impl Chain {
     fn tip_change(&self, old_tip: BlockHash, new_tip: BlockHash) -> TipChange {
         // Both tips are stored: a canonical block is never marked invalid.
         let (fork_point, disconnected, connected) =
-            self.fork_paths(old_tip, new_tip).unwrap_or((self.genesis(), Vec::new(), Vec::new()));
-        TipChange { old_tip, new_tip, fork_point, disconnected, connected }
+            self.fork_paths(old_tip, new_tip)
+                .unwrap_or((self.genesis(), Vec::new(), Vec::new()));
+        TipChange {
+            old_tip,
+            new_tip,
+            fork_point,
+            disconnected,
+            connected,
+        }
     }
 
     /// Makes `target` the tip: rolls back to the fork point, then applies
@@ -703,13 +810,21 @@ impl Chain {
     /// The blocks of the canonical chain after genesis, oldest first, for
     /// export.
     pub fn canonical_blocks(&self) -> Vec<Arc<Block>> {
-        self.canonical.iter().skip(1).filter_map(|h| self.get_arc(h)).collect()
+        self.canonical
+            .iter()
+            .skip(1)
+            .filter_map(|h| self.get_arc(h))
+            .collect()
     }
 
     /// Every stored block except genesis, parents before children (for
     /// export of the whole tree).
     pub fn all_blocks(&self) -> Vec<Arc<Block>> {
-        let mut all: Vec<&Entry> = self.entries.values().filter(|e| e.block.height() > 0).collect();
+        let mut all: Vec<&Entry> = self
+            .entries
+            .values()
+            .filter(|e| e.block.height() > 0)
+            .collect();
         all.sort_by_key(|e| (e.block.height(), e.seq));
         all.into_iter().map(|e| Arc::clone(&e.block)).collect()
     }

@@ -273,7 +273,7 @@ impl Transaction {
     /// Reads a transaction from JSON and checks its form and signature
     /// against `chain_id` (nothing from outside is trusted).
     pub fn from_json(json: &str, chain_id: u32) -> Result<Transaction, crate::ImportError> {
-        let tx: Transaction = crate::from_json_bounded(json)?;
+        let tx: Transaction = crate::json::from_json_bounded(json)?;
         if let Transaction::Transfer(t) = &tx {
             t.check_stateless(chain_id)
                 .map_err(crate::ImportError::Tx)?;

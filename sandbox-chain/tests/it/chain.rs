@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 use sandbox_chain::amount::Amount;
 use sandbox_chain::block::{Block, BlockError};
-use sandbox_chain::ledger::Ledger;
 use sandbox_chain::chain::{Chain, ChainError, Placement};
+use sandbox_chain::ledger::Ledger;
 use sandbox_chain::tx::{Transaction, TxError};
 
 use crate::support::{addr, mine, mine_on, params, pay, solve};
@@ -32,13 +32,27 @@ fn mining_extends_the_chain_and_pays_reward_and_fees() {
 fn the_branch_with_more_work_wins_and_reorgs_are_exact() {
     let mut chain = Chain::new(params());
     let genesis = chain.tip_block().clone();
-    let a1 = mine(&chain, "miner-a", vec![pay("alice", "bob", 10, 1, 0)], 10_000);
+    let a1 = mine(
+        &chain,
+        "miner-a",
+        vec![pay("alice", "bob", 10, 1, 0)],
+        10_000,
+    );
     chain.insert(a1.clone()).unwrap();
     let ledger_a = chain.ledger().clone();
 
     // A competing branch from genesis: equal work keeps the first seen.
-    let b1 = mine_on(&chain, &genesis, "miner-b", vec![pay("alice", "carol", 20, 1, 0)], 11_000);
-    assert_eq!(chain.insert(b1.clone()).unwrap().placement, Placement::SideBranch);
+    let b1 = mine_on(
+        &chain,
+        &genesis,
+        "miner-b",
+        vec![pay("alice", "carol", 20, 1, 0)],
+        11_000,
+    );
+    assert_eq!(
+        chain.insert(b1.clone()).unwrap().placement,
+        Placement::SideBranch
+    );
     assert_eq!(chain.tip(), a1.hash());
 
     // One more block on b: more work, so the chain reorgs to it.
@@ -51,7 +65,11 @@ fn the_branch_with_more_work_wins_and_reorgs_are_exact() {
     assert_eq!(change.fork_point, genesis.hash());
     assert_eq!(chain.ledger().balance(&addr("carol")), Amount::new(20));
     assert_eq!(chain.ledger().balance(&addr("bob")), Amount::new(100));
-    assert_eq!(chain.find_tx(&a1.txs[1].id()), None, "a disconnected transaction is no longer confirmed");
+    assert_eq!(
+        chain.find_tx(&a1.txs[1].id()),
+        None,
+        "a disconnected transaction is no longer confirmed"
+    );
 
     // And back: a grows to 3 blocks; the ledger is exactly branch a's.
     let a2 = mine_on(&chain, &a1, "miner-a", vec![], 20_000);
@@ -74,13 +92,26 @@ fn orphans_wait_for_their_parent() {
     let b3 = mine(&source, "m", vec![], 30_000);
 
     let mut chain = Chain::new(params());
-    assert_eq!(chain.insert(b3.clone()).unwrap().placement, Placement::Orphan { missing_parent: b2.hash() });
-    assert_eq!(chain.insert(b2.clone()).unwrap().placement, Placement::Orphan { missing_parent: b1.hash() });
+    assert_eq!(
+        chain.insert(b3.clone()).unwrap().placement,
+        Placement::Orphan {
+            missing_parent: b2.hash()
+        }
+    );
+    assert_eq!(
+        chain.insert(b2.clone()).unwrap().placement,
+        Placement::Orphan {
+            missing_parent: b1.hash()
+        }
+    );
     assert_eq!(chain.height(), 0);
     let report = chain.insert(b1.clone()).unwrap();
     assert_eq!(report.adopted_orphans, vec![b2.hash(), b3.hash()]);
     assert_eq!(chain.tip(), b3.hash());
-    assert_eq!(report.tip_change.unwrap().connected, vec![b1.hash(), b2.hash(), b3.hash()]);
+    assert_eq!(
+        report.tip_change.unwrap().connected,
+        vec![b1.hash(), b2.hash(), b3.hash()]
+    );
 }
 
 #[test]
@@ -92,38 +123,74 @@ fn a_branch_with_an_invalid_block_never_becomes_canonical() {
     // Branch b: block 1 is fine, block 2 spends more than alice has.
     let b1 = mine_on(&chain, &genesis, "b", vec![], 11_000);
     chain.insert(b1.clone()).unwrap();
-    let b2 = mine_on(&chain, &b1, "b", vec![pay("alice", "bob", 500, 0, 0)], 21_000);
+    let b2 = mine_on(
+        &chain,
+        &b1,
+        "b",
+        vec![pay("alice", "bob", 500, 0, 0)],
+        21_000,
+    );
     let err = chain.insert(b2.clone()).unwrap_err();
     assert_eq!(
         err,
         ChainError::Block(BlockError::Tx {
             height: 2,
             index: 1,
-            error: TxError::InsufficientFunds { from: addr("alice"), needed: Amount::new(500), available: Amount::new(100) },
+            error: TxError::InsufficientFunds {
+                from: addr("alice"),
+                needed: Amount::new(500),
+                available: Amount::new(100)
+            },
         })
     );
-    assert!(err.to_string().starts_with("block 2, transaction 1: "), "{err}");
+    assert!(
+        err.to_string().starts_with("block 2, transaction 1: "),
+        "{err}"
+    );
     assert_eq!(chain.tip(), a1.hash(), "the valid branch stays canonical");
     assert!(chain.is_invalid(&b2.hash()));
     // Anything built on the invalid block is refused at once.
     let b3 = mine_on(&Chain::new(params()), &b2, "b", vec![], 31_000);
-    assert!(matches!(chain.insert(b3), Err(ChainError::InvalidParent { .. })));
+    assert!(matches!(
+        chain.insert(b3),
+        Err(ChainError::InvalidParent { .. })
+    ));
 }
 
 #[test]
 fn double_spend_across_blocks_is_caught() {
     let mut chain = Chain::new(params());
     let spend = pay("alice", "bob", 60, 0, 0);
-    chain.insert(mine(&chain, "m", vec![spend.clone()], 10_000)).unwrap();
+    chain
+        .insert(mine(&chain, "m", vec![spend.clone()], 10_000))
+        .unwrap();
     // The same signed transfer again (a replay), in the next block.
     let replay = mine(&chain, "m", vec![spend], 20_000);
     let err = chain.insert(replay).unwrap_err();
     assert!(err.to_string().contains("was already used"), "{err}");
     // Two transfers with one nonce in a single block (a double spend).
     let mut chain = Chain::new(params());
-    let both = mine(&chain, "m", vec![pay("alice", "bob", 60, 0, 0), pay("alice", "carol", 60, 0, 0)], 10_000);
+    let both = mine(
+        &chain,
+        "m",
+        vec![
+            pay("alice", "bob", 60, 0, 0),
+            pay("alice", "carol", 60, 0, 0),
+        ],
+        10_000,
+    );
     let err = chain.insert(both).unwrap_err();
-    assert!(matches!(err, ChainError::Block(BlockError::Tx { index: 2, error: TxError::NonceUsed { .. }, .. })), "{err}");
+    assert!(
+        matches!(
+            err,
+            ChainError::Block(BlockError::Tx {
+                index: 2,
+                error: TxError::NonceUsed { .. },
+                ..
+            })
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -137,7 +204,10 @@ fn tampering_is_detected() {
         tr.transfer.amount = Amount::new(11);
     }
     let err = Chain::new(params()).insert(t).unwrap_err();
-    assert!(matches!(err, ChainError::Block(BlockError::MerkleMismatch { .. })), "{err}");
+    assert!(
+        matches!(err, ChainError::Block(BlockError::MerkleMismatch { .. })),
+        "{err}"
+    );
 
     // Re-computing the root (and re-mining) still fails: the signature.
     let mut t = block.clone();
@@ -146,7 +216,11 @@ fn tampering_is_detected() {
     }
     t.header.merkle_root = t.compute_merkle_root();
     let err = Chain::new(params()).insert(solve(t)).unwrap_err();
-    assert!(err.to_string().contains("signature does not match the sender's key"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("signature does not match the sender's key"),
+        "{err}"
+    );
 
     // A coinbase that pays itself too much.
     let mut t = block.clone();
@@ -155,16 +229,25 @@ fn tampering_is_detected() {
     }
     t.header.merkle_root = t.compute_merkle_root();
     let err = Chain::new(params()).insert(solve(t)).unwrap_err();
-    assert!(err.to_string().contains("must pay exactly the reward 50 plus the fees 1"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("must pay exactly the reward 50 plus the fees 1"),
+        "{err}"
+    );
 
     // A header whose nonce no longer meets the target.
     let mut t = block;
-    t.header.nonce = (0..).find(|n| {
-        let mut h = t.header.clone();
-        h.nonce = *n;
-        !h.meets_target()
-    }).unwrap();
-    assert!(matches!(Chain::new(params()).insert(t), Err(ChainError::Block(BlockError::InsufficientWork { .. }))));
+    t.header.nonce = (0..)
+        .find(|n| {
+            let mut h = t.header.clone();
+            h.nonce = *n;
+            !h.meets_target()
+        })
+        .unwrap();
+    assert!(matches!(
+        Chain::new(params()).insert(t),
+        Err(ChainError::Block(BlockError::InsufficientWork { .. }))
+    ));
 }
 
 #[test]
@@ -175,11 +258,20 @@ fn contextual_rules() {
     let mut same_time = chain.block_template(addr("m"), vec![], 0);
     same_time.header.timestamp_ms = b1.header.timestamp_ms;
     let err = chain.insert(solve(same_time)).unwrap_err();
-    assert!(matches!(err, ChainError::Block(BlockError::TimeNotAfterParent { .. })), "{err}");
+    assert!(
+        matches!(
+            err,
+            ChainError::Block(BlockError::TimeNotAfterParent { .. })
+        ),
+        "{err}"
+    );
     let mut wrong_target = chain.block_template(addr("m"), vec![], 20_000);
     wrong_target.header.target = sandbox_chain::pow::Target::MAX;
     let err = chain.insert(solve(wrong_target)).unwrap_err();
-    assert!(matches!(err, ChainError::Block(BlockError::WrongTarget { .. })), "{err}");
+    assert!(
+        matches!(err, ChainError::Block(BlockError::WrongTarget { .. })),
+        "{err}"
+    );
 }
 
 #[test]
@@ -201,7 +293,14 @@ fn retargeting_makes_fast_blocks_harder_and_slow_blocks_easier() {
 
 /// Mines `len` blocks on `from`, inserting each into `chain`; bit `i` of
 /// `seed` says whether block `i` carries a transfer from alice.
-fn grow(chain: &mut Chain, from: &Block, miner: &str, len: usize, seed: u64, t0: u64) -> Vec<Block> {
+fn grow(
+    chain: &mut Chain,
+    from: &Block,
+    miner: &str,
+    len: usize,
+    seed: u64,
+    t0: u64,
+) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut nonce = 0;
     for i in 0..len {
@@ -212,7 +311,13 @@ fn grow(chain: &mut Chain, from: &Block, miner: &str, len: usize, seed: u64, t0:
             vec![]
         };
         let parent = out.last().unwrap_or(from).clone();
-        let b = mine_on(chain, &parent, miner, transfers, t0 + (i as u64 + 1) * 10_000);
+        let b = mine_on(
+            chain,
+            &parent,
+            miner,
+            transfers,
+            t0 + (i as u64 + 1) * 10_000,
+        );
         chain.insert(b.clone()).unwrap();
         out.push(b);
     }

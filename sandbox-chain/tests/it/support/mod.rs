@@ -17,8 +17,14 @@ pub fn params() -> ChainParams {
     ChainParams::lesson(
         4,
         vec![
-            Allocation { address: addr("alice"), amount: Amount::new(100) },
-            Allocation { address: addr("bob"), amount: Amount::new(100) },
+            Allocation {
+                address: addr("alice"),
+                amount: Amount::new(100),
+            },
+            Allocation {
+                address: addr("bob"),
+                amount: Amount::new(100),
+            },
         ],
     )
 }
@@ -40,7 +46,9 @@ pub fn pay(from: &str, to: &str, amount: u64, fee: u64, nonce: u64) -> SignedTra
 
 /// Finds a nonce for `block` (low difficulty: a few dozen tries).
 pub fn solve(mut block: Block) -> Block {
-    block.header.nonce = mine_range(&block.header, 0..u64::MAX).nonce().expect("some nonce meets a lesson target");
+    block.header.nonce = mine_range(&block.header, 0..u64::MAX)
+        .nonce()
+        .expect("some nonce meets a lesson target");
     block
 }
 
@@ -50,11 +58,21 @@ pub fn mine(chain: &Chain, miner: &str, transfers: Vec<SignedTransfer>, t: u64) 
 }
 
 /// A mined block on top of `parent` (any stored block of `chain`).
-pub fn mine_on(chain: &Chain, parent: &Block, miner: &str, transfers: Vec<SignedTransfer>, t: u64) -> Block {
+pub fn mine_on(
+    chain: &Chain,
+    parent: &Block,
+    miner: &str,
+    transfers: Vec<SignedTransfer>,
+    t: u64,
+) -> Block {
     let mut template = chain.block_template(addr(miner), transfers, t);
     template.header.parent = parent.hash();
     template.header.height = parent.height() + 1;
-    template.header.target = chain.next_target(&parent.hash()).unwrap();
+    // An unknown parent (not inserted yet) keeps its target: tests stay below
+    // the first retarget height there.
+    template.header.target = chain
+        .next_target(&parent.hash())
+        .unwrap_or(parent.header.target);
     template.header.timestamp_ms = t.max(parent.header.timestamp_ms + 1);
     if let Some(Transaction::Coinbase(c)) = template.txs.first_mut() {
         c.height = template.header.height;

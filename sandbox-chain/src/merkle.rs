@@ -1,0 +1,636 @@
+//! Merkle trees over a block's transaction ids, and inclusion proofs.
+//!
+//! # The rule
+//!
+//! ```text
+//!                  root = N(N(La,Lb), Lc)
+//!                  /                \
+//!          N(La,Lb)                  Lc      <- promoted unchanged
+//!          /      \                  |
+//!        La        Lb                Lc      <- odd node at the end of a level
+//!        |         |                 |
+//!        a         b                 c       (transaction ids)
+//!
+//!   L(x)    = tagged_hash(MerkleLeaf, x)        32 bytes in, 32 out
+//!   N(l, r) = tagged_hash(MerkleNode, l || r)   64 bytes in, 32 out
+//!   root([]) = tagged_hash(MerkleEmpty, "")
+//!   root([a]) = L(a)
+//! ```
+//!
+//! 1. Every transaction id becomes a leaf hash `L(txid)`.
+//! 2. Neighbours are paired left to right and replaced by `N(left, right)`.
+//! 3. If a level has an odd number of nodes, the last one has no partner: it
+//!    is **promoted** to the next level unchanged.
+//! 4. Repeat until one hash is left: that is the root.
+//!
+//! # Why promote instead of duplicating
+//!
+//! Bitcoin pairs an odd last node with a copy of itself. Then `[a, b, c]` and
+//! `[a, b, c, c]` have the same root, so a block with a duplicated
+//! transaction looked identical to a valid one (CVE-2012-2459: a node could
+//! be tricked into marking a valid block as invalid for good). Promotion never
+//! invents a node, so the two lists get different roots (see the test
+//! `duplicating_the_last_txid_changes_the_root`).
+//!
+//! # Why leaves and inner nodes use different tags
+//!
+//! An inner node hashes 64 bytes. Without separate tags, someone could hand a
+//! verifier the two 32-byte children of an inner node as if they were a
+//! "transaction" and prove it is in the tree (a second-preimage attack). With
+//! `MerkleLeaf` and `MerkleNode` tags, a leaf hash can never equal an inner
+//! node hash unless SHA-256 itself is broken.
+//!
+//! # Proofs
+//!
+//! A [`MerkleProof`] for leaf `i` of a tree of `n` leaves lists the sibling
+//! hashes on the way from the leaf to the root, bottom first. Which side each
+//! sibling is on, and at which levels the node is promoted (no sibling), is
+//! fully determined by `i` and `n`, so the proof does not store sides: a
+//! proof cannot be internally inconsistent.
+//!
+//! **The root does not commit to `n`.** A proof binds the transaction's
+//! position only if the verifier knows the true leaf count from elsewhere
+//! (for a block: its number of transactions); then use
+//! [`MerkleProof::verify_with_leaf_count`]. [`MerkleProof::verify`] proves
+//! that the transaction is *in* the tree, and trusts the proof's own `n`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::encode::{Decode, DecodeError, Encode, Reader, put_list};
+use crate::hash::{Domain, HASH_LEN, Hash256, MerkleRoot, TxId, tagged_hash};
+
+/// The most sibling hashes a proof can need: a tree of at most `u32::MAX`
+/// leaves is at most 32 levels deep.
+pub const MAX_PROOF_LEN: u32 = 32;
+
+/// `L(txid) = tagged_hash(MerkleLeaf, txid)`: a transaction id as it enters
+/// the tree.
+pub fn leaf_hash(txid: &TxId) -> Hash256 {
+    tagged_hash(Domain::MerkleLeaf, txid.as_bytes())
+}
+
+/// `N(left, right) = tagged_hash(MerkleNode, left || right)`: an inner node.
+pub fn node_hash(left: &Hash256, right: &Hash256) -> Hash256 {
+    let mut both = [0u8; 2 * HASH_LEN];
+    let (l, r) = both.split_at_mut(HASH_LEN);
+    l.copy_from_slice(left.as_bytes());
+    r.copy_from_slice(right.as_bytes());
+    tagged_hash(Domain::MerkleNode, &both)
+}
+
+/// The root of the tree with no leaves: `tagged_hash(MerkleEmpty, "")`.
+pub fn empty_root() -> MerkleRoot {
+    MerkleRoot::from_hash(tagged_hash(Domain::MerkleEmpty, b""))
+}
+
+/// One level up: pairs neighbours, promotes an odd last node unchanged.
+fn next_level(level: &[Hash256]) -> Vec<Hash256> {
+    level
+        .chunks(2)
+        .filter_map(|pair| match *pair {
+            [left, right] => Some(node_hash(&left, &right)),
+            [single] => Some(single),
+            _ => None, // `chunks(2)` yields only 1 or 2 items
+        })
+        .collect()
+}
+
+/// The Merkle root of `txids`, in the order given.
+pub fn merkle_root(txids: &[TxId]) -> MerkleRoot {
+    if txids.is_empty() {
+        return empty_root();
+    }
+    let mut level: Vec<Hash256> = txids.iter().map(leaf_hash).collect();
+    while level.len() > 1 {
+        level = next_level(&level);
+    }
+    level
+        .first()
+        .map_or_else(empty_root, |h| MerkleRoot::from_hash(*h))
+}
+
+/// Every level of the tree, for drawing it: `levels[0]` are the leaf hashes
+/// `L(txid)`, each next level is one step up, and the last level holds only
+/// the root. A node that is the last of an odd-length level reappears
+/// unchanged (promoted) in the level above.
+///
+/// For no transactions, the result is one level holding only the empty
+/// root, so `levels.last()` is always `[root]`.
+pub fn merkle_levels(txids: &[TxId]) -> Vec<Vec<Hash256>> {
+    if txids.is_empty() {
+        return vec![vec![empty_root().hash()]];
+    }
+    let mut levels = vec![txids.iter().map(leaf_hash).collect::<Vec<_>>()];
+    while let Some(top) = levels.last().filter(|l| l.len() > 1) {
+        let up = next_level(top);
+        levels.push(up);
+    }
+    levels
+}
+
+/// Why a Merkle proof could not be built or does not verify.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MerkleError {
+    /// The leaf index is not below the number of leaves.
+    #[error(
+        "there is no leaf {index} in a tree of {leaf_count} leaves (leaves are numbered from 0)"
+    )]
+    IndexOutOfRange {
+        /// The index asked for.
+        index: u64,
+        /// How many leaves the tree has.
+        leaf_count: u64,
+    },
+    /// More transaction ids than a proof can describe.
+    #[error("a Merkle proof can describe at most {max} leaves, this tree has {leaf_count}", max = u32::MAX)]
+    TooManyLeaves {
+        /// How many leaves the tree has.
+        leaf_count: u64,
+    },
+    /// The number of sibling hashes does not fit the claimed position.
+    #[error(
+        "leaf {leaf_index} of a tree of {leaf_count} leaves needs exactly {expected} sibling hashes, but the proof has {found}"
+    )]
+    WrongPathLength {
+        /// The claimed leaf index.
+        leaf_index: u32,
+        /// The claimed leaf count.
+        leaf_count: u32,
+        /// Siblings that position needs.
+        expected: usize,
+        /// Siblings in the proof.
+        found: usize,
+    },
+    /// The proof's leaf count is not the tree's true leaf count.
+    #[error(
+        "the proof claims the tree has {claimed} leaves, but it has {actual}: the position it proves is not trustworthy"
+    )]
+    LeafCountMismatch {
+        /// The proof's leaf count.
+        claimed: u32,
+        /// The true leaf count.
+        actual: u32,
+    },
+    /// Hashing up the path does not reach the expected root.
+    #[error(
+        "hashing the transaction id up the proof gives root {computed}, not {expected}: this transaction is not at that position in that tree"
+    )]
+    RootMismatch {
+        /// The root the proof leads to.
+        computed: MerkleRoot,
+        /// The root it should lead to.
+        expected: MerkleRoot,
+    },
+}
+
+/// How a node at `pos` in a level of `len` nodes meets its sibling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// The node is a left child: `N(node, sibling)`.
+    Left,
+    /// The node is a right child: `N(sibling, node)`.
+    Right,
+    /// The node is last in an odd level: promoted, no sibling.
+    Promoted,
+}
+
+/// The steps from leaf `index` of `count` leaves up to the root, bottom first.
+/// Empty for a one-leaf tree. `index < count` is the caller's job.
+fn steps(index: u32, count: u32) -> Vec<Step> {
+    let mut out = Vec::new();
+    let (mut pos, mut len) = (u64::from(index), u64::from(count));
+    while len > 1 {
+        let step = if pos % 2 == 1 {
+            Step::Right
+        } else if pos.saturating_add(1) < len {
+            Step::Left
+        } else {
+            Step::Promoted
+        };
+        out.push(step);
+        pos /= 2;
+        len = len.div_ceil(2);
+    }
+    out
+}
+
+/// The number of sibling hashes a proof for leaf `index` of `count` needs.
+fn path_len(index: u32, count: u32) -> usize {
+    steps(index, count)
+        .iter()
+        .filter(|s| **s != Step::Promoted)
+        .count()
+}
+
+/// A proof that a transaction id is leaf `leaf_index` of a tree of
+/// `leaf_count` leaves with a given root.
+///
+/// Its fields are private and every constructor (including [`Decode`] and
+/// serde) checks that the number of siblings fits the position, so a proof
+/// value is always well-formed; only the hashes remain to be checked.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "MerkleProofFields")]
+pub struct MerkleProof {
+    leaf_index: u32,
+    leaf_count: u32,
+    siblings: Vec<Hash256>,
+}
+
+/// The unchecked JSON shape of a [`MerkleProof`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MerkleProofFields {
+    leaf_index: u32,
+    leaf_count: u32,
+    siblings: Vec<Hash256>,
+}
+
+impl TryFrom<MerkleProofFields> for MerkleProof {
+    type Error = MerkleError;
+    fn try_from(f: MerkleProofFields) -> Result<Self, MerkleError> {
+        MerkleProof::new(f.leaf_index, f.leaf_count, f.siblings)
+    }
+}
+
+impl MerkleProof {
+    /// Checks that `leaf_index < leaf_count` and that `siblings` has exactly
+    /// as many hashes as that position needs (bottom first).
+    pub fn new(
+        leaf_index: u32,
+        leaf_count: u32,
+        siblings: Vec<Hash256>,
+    ) -> Result<Self, MerkleError> {
+        if leaf_index >= leaf_count {
+            return Err(MerkleError::IndexOutOfRange {
+                index: u64::from(leaf_index),
+                leaf_count: u64::from(leaf_count),
+            });
+        }
+        let expected = path_len(leaf_index, leaf_count);
+        if siblings.len() != expected {
+            return Err(MerkleError::WrongPathLength {
+                leaf_index,
+                leaf_count,
+                expected,
+                found: siblings.len(),
+            });
+        }
+        Ok(MerkleProof {
+            leaf_index,
+            leaf_count,
+            siblings,
+        })
+    }
+
+    /// The position of the proven leaf (from 0).
+    pub fn leaf_index(&self) -> u32 {
+        self.leaf_index
+    }
+
+    /// The number of leaves the proof claims the tree has.
+    pub fn leaf_count(&self) -> u32 {
+        self.leaf_count
+    }
+
+    /// The sibling hashes, from the leaf's level upwards.
+    pub fn siblings(&self) -> &[Hash256] {
+        &self.siblings
+    }
+
+    /// The root reached by hashing `txid` up this proof's path.
+    pub fn root_for(&self, txid: &TxId) -> MerkleRoot {
+        let mut acc = leaf_hash(txid);
+        let mut siblings = self.siblings.iter();
+        for step in steps(self.leaf_index, self.leaf_count) {
+            if step == Step::Promoted {
+                continue;
+            }
+            // `new` checked that there is one sibling per non-promoted step;
+            // should one be missing, the proof simply fails to verify.
+            let Some(sibling) = siblings.next() else {
+                break;
+            };
+            acc = match step {
+                Step::Left => node_hash(&acc, sibling),
+                Step::Right | Step::Promoted => node_hash(sibling, &acc),
+            };
+        }
+        MerkleRoot::from_hash(acc)
+    }
+
+    /// Checks that `txid` is in the tree with this `root`, at the position
+    /// the proof claims *within a tree of the size the proof claims*.
+    ///
+    /// The root does not commit to the leaf count; when the position matters,
+    /// use [`MerkleProof::verify_with_leaf_count`] with the true count.
+    pub fn verify(&self, txid: TxId, root: MerkleRoot) -> Result<(), MerkleError> {
+        let computed = self.root_for(&txid);
+        if computed == root {
+            Ok(())
+        } else {
+            Err(MerkleError::RootMismatch {
+                computed,
+                expected: root,
+            })
+        }
+    }
+
+    /// Checks that `txid` is leaf number [`leaf_index`](Self::leaf_index) of
+    /// the tree with this `root` and `leaf_count` leaves (the count must come
+    /// from a source you trust, e.g. the block's transaction list).
+    pub fn verify_with_leaf_count(
+        &self,
+        txid: TxId,
+        root: MerkleRoot,
+        leaf_count: u32,
+    ) -> Result<(), MerkleError> {
+        if self.leaf_count != leaf_count {
+            return Err(MerkleError::LeafCountMismatch {
+                claimed: self.leaf_count,
+                actual: leaf_count,
+            });
+        }
+        self.verify(txid, root)
+    }
+}
+
+/// A proof that `txids[index]` is in the tree of `txids`.
+pub fn merkle_proof(txids: &[TxId], index: usize) -> Result<MerkleProof, MerkleError> {
+    let count_u64 = u64::try_from(txids.len()).unwrap_or(u64::MAX);
+    let index_u64 = u64::try_from(index).unwrap_or(u64::MAX);
+    let leaf_count = u32::try_from(txids.len()).map_err(|_| MerkleError::TooManyLeaves {
+        leaf_count: count_u64,
+    })?;
+    let leaf_index = u32::try_from(index)
+        .ok()
+        .filter(|i| *i < leaf_count)
+        .ok_or(MerkleError::IndexOutOfRange {
+            index: index_u64,
+            leaf_count: count_u64,
+        })?;
+    let levels = merkle_levels(txids);
+    let mut siblings = Vec::new();
+    let mut pos = index;
+    for (level, step) in levels.iter().zip(steps(leaf_index, leaf_count)) {
+        let sibling = match step {
+            Step::Left => level.get(pos.saturating_add(1)),
+            Step::Right => level.get(pos.saturating_sub(1)),
+            Step::Promoted => None,
+        };
+        siblings.extend(sibling.copied());
+        pos /= 2;
+    }
+    MerkleProof::new(leaf_index, leaf_count, siblings)
+}
+
+impl Encode for MerkleProof {
+    /// `leaf_index u32 | leaf_count u32 | sibling count u32 | siblings 32 bytes each`.
+    fn encode_to(&self, out: &mut Vec<u8>) {
+        self.leaf_index.encode_to(out);
+        self.leaf_count.encode_to(out);
+        put_list(out, &self.siblings);
+    }
+}
+
+impl Decode for MerkleProof {
+    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let start = r.offset();
+        let leaf_index = r.u32("leaf_index")?;
+        let leaf_count = r.u32("leaf_count")?;
+        let siblings = r.list("siblings", MAX_PROOF_LEN)?;
+        MerkleProof::new(leaf_index, leaf_count, siblings).map_err(|e| DecodeError::Invalid {
+            field: "Merkle proof",
+            offset: start,
+            reason: e.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn txids(n: usize) -> Vec<TxId> {
+        (0..n)
+            .map(|i| TxId::from_hash(tagged_hash(Domain::TxId, &(i as u64).to_be_bytes())))
+            .collect()
+    }
+
+    /// The tree rule written out directly, as a reference for small trees.
+    fn reference_root(ids: &[TxId]) -> MerkleRoot {
+        let l: Vec<Hash256> = ids.iter().map(leaf_hash).collect();
+        let h = match l.as_slice() {
+            [] => empty_root().hash(),
+            [a] => *a,
+            [a, b] => node_hash(a, b),
+            [a, b, c] => node_hash(&node_hash(a, b), c),
+            [a, b, c, d] => node_hash(&node_hash(a, b), &node_hash(c, d)),
+            [a, b, c, d, e] => node_hash(&node_hash(&node_hash(a, b), &node_hash(c, d)), e),
+            _ => unimplemented!(),
+        };
+        MerkleRoot::from_hash(h)
+    }
+
+    #[test]
+    fn small_trees_follow_the_rule() {
+        for n in 0..=5 {
+            let ids = txids(n);
+            assert_eq!(merkle_root(&ids), reference_root(&ids), "n = {n}");
+        }
+        assert_eq!(
+            merkle_root(&[]),
+            MerkleRoot::from_hash(tagged_hash(Domain::MerkleEmpty, b""))
+        );
+    }
+
+    /// Guards against CVE-2012-2459: with Bitcoin's "duplicate the odd node"
+    /// rule, [a,b,c] and [a,b,c,c] share a root. Promotion must keep them apart.
+    #[test]
+    fn duplicating_the_last_txid_changes_the_root() {
+        let ids = txids(3);
+        let mut dup = ids.clone();
+        dup.push(ids[2]);
+        assert_ne!(merkle_root(&ids), merkle_root(&dup));
+        // And one level up: [a..e] vs [a..e, e] (odd at two levels).
+        let ids = txids(5);
+        let mut dup = ids.clone();
+        dup.push(ids[4]);
+        assert_ne!(merkle_root(&ids), merkle_root(&dup));
+    }
+
+    /// Guards the leaf/node tag separation: the two children of an inner
+    /// node, glued together, are not a leaf of the tree.
+    #[test]
+    fn an_inner_node_is_not_a_leaf() {
+        let ids = txids(4);
+        let levels = merkle_levels(&ids);
+        let (l0, l1) = (levels[0][0], levels[0][1]);
+        assert_ne!(
+            leaf_hash(&TxId::from_hash(node_hash(&l0, &l1))),
+            levels[1][0]
+        );
+        // A proof of the inner node N(L0,L1) at index 0 of a 2-leaf tree
+        // (sibling N(L2,L3)) does not verify for any "txid" we can make.
+        let fake = MerkleProof::new(0, 2, vec![levels[1][1]]).unwrap();
+        let root = merkle_root(&ids);
+        assert!(
+            fake.verify(TxId::from_hash(levels[1][0]), root).is_err(),
+            "an inner node hash passed as a txid must not verify"
+        );
+    }
+
+    #[test]
+    fn levels_end_in_the_root_and_promote_odd_nodes() {
+        let ids = txids(3);
+        let levels = merkle_levels(&ids);
+        assert_eq!(levels.iter().map(Vec::len).collect::<Vec<_>>(), [3, 2, 1]);
+        assert_eq!(levels[1][1], levels[0][2], "Lc is promoted unchanged");
+        assert_eq!(levels[2][0], merkle_root(&ids).hash());
+        assert_eq!(merkle_levels(&[]), vec![vec![empty_root().hash()]]);
+        assert_eq!(merkle_levels(&ids[..1]), vec![vec![leaf_hash(&ids[0])]]);
+    }
+
+    #[test]
+    fn proofs_verify_for_every_leaf_of_every_small_tree() {
+        for n in 1..=17 {
+            let ids = txids(n);
+            let root = merkle_root(&ids);
+            for (i, id) in ids.iter().enumerate() {
+                let p = merkle_proof(&ids, i).unwrap();
+                assert_eq!(p.verify(*id, root), Ok(()), "n = {n}, i = {i}");
+                assert_eq!(p.verify_with_leaf_count(*id, root, n as u32), Ok(()));
+                // Another txid at the same place does not verify.
+                let other = ids[(i + 1) % n];
+                if other != *id {
+                    assert!(p.verify(other, root).is_err());
+                }
+            }
+            assert_eq!(
+                merkle_proof(&ids, n),
+                Err(MerkleError::IndexOutOfRange {
+                    index: n as u64,
+                    leaf_count: n as u64
+                })
+            );
+        }
+        assert!(merkle_proof(&[], 0).is_err());
+    }
+
+    /// A proof's honest siblings cannot be re-used to claim another position
+    /// or another tree size: the sides (or the path length) change.
+    #[test]
+    fn a_proof_cannot_claim_a_wrong_index_or_leaf_count() {
+        for n in 1..=12u32 {
+            let ids = txids(n as usize);
+            let root = merkle_root(&ids);
+            for i in 0..n {
+                let honest = merkle_proof(&ids, i as usize).unwrap();
+                let id = ids[i as usize];
+                for j in 0..n + 2 {
+                    for m in 1..n + 3 {
+                        if (j, m) == (i, n) {
+                            continue;
+                        }
+                        // Either the claim is malformed for these siblings...
+                        let Ok(claim) = MerkleProof::new(j, m, honest.siblings().to_vec()) else {
+                            continue;
+                        };
+                        // ...or, if well-formed, it must not verify against the
+                        // true count, and not at all when j != i.
+                        assert!(
+                            claim.verify_with_leaf_count(id, root, n).is_err(),
+                            "n={n} i={i} claimed j={j} m={m}"
+                        );
+                        if j != i && m == n {
+                            assert!(claim.verify(id, root).is_err());
+                        }
+                    }
+                }
+            }
+        }
+        let ids = txids(4);
+        let p = merkle_proof(&ids, 1).unwrap();
+        assert_eq!(
+            MerkleProof::new(1, 4, p.siblings()[..1].to_vec()),
+            Err(MerkleError::WrongPathLength {
+                leaf_index: 1,
+                leaf_count: 4,
+                expected: 2,
+                found: 1
+            })
+        );
+        assert!(MerkleProof::new(4, 4, p.siblings().to_vec()).is_err());
+    }
+
+    /// Documents the limit stated in the module docs: the root does not commit
+    /// to the leaf count, so `verify` alone can accept a true membership claim
+    /// with a false position. `verify_with_leaf_count` rejects it.
+    #[test]
+    fn the_root_does_not_commit_to_the_leaf_count() {
+        let ids = txids(3);
+        let root = merkle_root(&ids);
+        let levels = merkle_levels(&ids);
+        // c is leaf 2 of 3; root = N(N(La,Lb), Lc). Claim "leaf 1 of 2" with
+        // sibling N(La,Lb): same hashes, same root, wrong position.
+        let forged = MerkleProof::new(1, 2, vec![levels[1][0]]).unwrap();
+        assert_eq!(forged.verify(ids[2], root), Ok(()));
+        assert_eq!(
+            forged.verify_with_leaf_count(ids[2], root, 3),
+            Err(MerkleError::LeafCountMismatch {
+                claimed: 2,
+                actual: 3
+            })
+        );
+    }
+
+    #[test]
+    fn error_messages_read_well() {
+        let e = MerkleError::IndexOutOfRange {
+            index: 5,
+            leaf_count: 3,
+        };
+        assert_eq!(
+            e.to_string(),
+            "there is no leaf 5 in a tree of 3 leaves (leaves are numbered from 0)"
+        );
+    }
+
+    #[test]
+    fn proof_encoding_and_json_round_trip_and_are_checked() {
+        let ids = txids(5);
+        let p = merkle_proof(&ids, 4).unwrap();
+        let bytes = p.encode();
+        assert_eq!(bytes.len(), 4 + 4 + 4 + 32 * p.siblings().len());
+        assert_eq!(&bytes[..12], &[0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 1]);
+        assert_eq!(MerkleProof::decode(&bytes), Ok(p.clone()));
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<MerkleProof>(&json).unwrap(), p);
+        // A forged count in the bytes is rejected at decode time.
+        let mut bad = bytes.clone();
+        bad[7] = 6;
+        let err = MerkleProof::decode(&bad).unwrap_err().to_string();
+        assert!(err.contains("needs exactly 2 sibling hashes"), "{err}");
+        // And in JSON.
+        let bad_json = json.replace("\"leaf_count\":5", "\"leaf_count\":6");
+        assert!(serde_json::from_str::<MerkleProof>(&bad_json).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            if let Ok(p) = MerkleProof::decode(&bytes) {
+                prop_assert_eq!(p.encode(), bytes);
+            }
+        }
+
+        #[test]
+        fn proofs_verify_in_random_trees(n in 1usize..300, pick in any::<prop::sample::Index>()) {
+            let ids = txids(n);
+            let i = pick.index(n);
+            let p = merkle_proof(&ids, i).unwrap();
+            prop_assert_eq!(p.verify(ids[i], merkle_root(&ids)), Ok(()));
+            prop_assert!(p.siblings().len() <= MAX_PROOF_LEN as usize);
+        }
+    }
+}
