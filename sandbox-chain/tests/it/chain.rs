@@ -239,7 +239,7 @@ fn tampering_is_detected() {
     let mut t = block;
     t.header.nonce = (0..)
         .find(|n| {
-            let mut h = t.header.clone();
+            let mut h = t.header;
             h.nonce = *n;
             !h.meets_target()
         })

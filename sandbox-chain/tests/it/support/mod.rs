@@ -8,12 +8,12 @@ use sandbox_chain::pow::mine_range;
 use sandbox_chain::tx::{SignedTransfer, Transaction, Transfer};
 
 /// The address of a named key.
-pub fn addr(name: &str) -> Address {
+pub(crate) fn addr(name: &str) -> Address {
     Keypair::from_name(name).address()
 }
 
 /// Lesson parameters at 4 bits of difficulty, alice and bob holding 100.
-pub fn params() -> ChainParams {
+pub(crate) fn params() -> ChainParams {
     ChainParams::lesson(
         4,
         vec![
@@ -30,7 +30,7 @@ pub fn params() -> ChainParams {
 }
 
 /// A signed transfer on chain 1.
-pub fn pay(from: &str, to: &str, amount: u64, fee: u64, nonce: u64) -> SignedTransfer {
+pub(crate) fn pay(from: &str, to: &str, amount: u64, fee: u64, nonce: u64) -> SignedTransfer {
     let key = Keypair::from_name(from);
     Transfer {
         chain_id: 1,
@@ -45,7 +45,7 @@ pub fn pay(from: &str, to: &str, amount: u64, fee: u64, nonce: u64) -> SignedTra
 }
 
 /// Finds a nonce for `block` (low difficulty: a few dozen tries).
-pub fn solve(mut block: Block) -> Block {
+pub(crate) fn solve(mut block: Block) -> Block {
     block.header.nonce = mine_range(&block.header, 0..u64::MAX)
         .nonce()
         .expect("some nonce meets a lesson target");
@@ -53,12 +53,12 @@ pub fn solve(mut block: Block) -> Block {
 }
 
 /// A mined block on top of `chain`'s tip at time `t`.
-pub fn mine(chain: &Chain, miner: &str, transfers: Vec<SignedTransfer>, t: u64) -> Block {
+pub(crate) fn mine(chain: &Chain, miner: &str, transfers: Vec<SignedTransfer>, t: u64) -> Block {
     solve(chain.block_template(addr(miner), transfers, t))
 }
 
 /// A mined block on top of `parent` (any stored block of `chain`).
-pub fn mine_on(
+pub(crate) fn mine_on(
     chain: &Chain,
     parent: &Block,
     miner: &str,
