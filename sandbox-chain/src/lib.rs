@@ -24,5 +24,6 @@ pub mod ledger;
 pub mod merkle;
 pub mod pow;
 pub mod tx;
+pub mod world;
 
 pub use json::{ImportError, MAX_JSON_BYTES};
