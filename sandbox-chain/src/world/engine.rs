@@ -59,8 +59,9 @@ pub enum Behaviour {
     /// Sends nothing and ignores everything it receives (crashed or muted);
     /// its engine is not run.
     Silent,
-    /// Mines in secret: keeps the blocks it makes to itself and ignores
-    /// blocks from others, until released (a "private chain" attack).
+    /// Mines in secret: keeps the blocks and transactions it makes to
+    /// itself and ignores blocks from others, until made honest again,
+    /// when it announces its tip (a "private chain" attack).
     Withhold,
     /// Signs two conflicting things where the protocol allows one. Engines
     /// that sign votes act on this; proof of work treats it as honest.

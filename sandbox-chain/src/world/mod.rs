@@ -1034,7 +1034,9 @@ impl World {
         match checked {
             Ok(_) => {
                 self.log(WorldEvent::TxAccepted { node, txid, from });
-                self.broadcast(node, &Message::Tx(tx), from);
+                if self.behaviour(node) != Some(Behaviour::Withhold) {
+                    self.broadcast(node, &Message::Tx(tx), from);
+                }
                 self.run_engine(node, EngineInput::NewTransaction);
                 Ok(txid)
             }

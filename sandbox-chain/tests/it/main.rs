@@ -2,5 +2,5 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod chain;
-mod world;
 mod support;
+mod world;
