@@ -584,6 +584,37 @@ mod tests {
         );
     }
 
+    /// Produced by an independent Python script (see the file's `readme`).
+    const VECTORS: &str = include_str!("../tests/data/header_vectors.json");
+
+    #[test]
+    fn merkle_vectors() {
+        let v: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
+        let cases = v["merkle"].as_array().unwrap();
+        assert!(cases.len() >= 5);
+        for case in cases {
+            let ids: Vec<TxId> = serde_json::from_value(case["txids"].clone()).unwrap();
+            assert_eq!(
+                ids,
+                txids(ids.len()),
+                "txid i = tagged_hash(TxId, u64 BE i)"
+            );
+            let levels: Vec<Vec<Hash256>> = serde_json::from_value(case["levels"].clone()).unwrap();
+            let root: MerkleRoot = serde_json::from_value(case["root"].clone()).unwrap();
+            assert_eq!(merkle_levels(&ids), levels, "{} leaves: levels", ids.len());
+            assert_eq!(merkle_root(&ids), root, "{} leaves: root", ids.len());
+            if !case["proof"].is_null() {
+                let p: MerkleProof = serde_json::from_value(case["proof"].clone()).unwrap();
+                let i = p.leaf_index() as usize;
+                assert_eq!(merkle_proof(&ids, i).as_ref(), Ok(&p));
+                assert_eq!(
+                    p.verify_with_leaf_count(ids[i], root, ids.len() as u32),
+                    Ok(())
+                );
+            }
+        }
+    }
+
     #[test]
     fn error_messages_read_well() {
         let e = MerkleError::IndexOutOfRange {
