@@ -7,6 +7,7 @@ use rand_core::{Rng, SeedableRng};
 
 use crate::amount::Amount;
 use crate::chain::{Allocation, Chain, ChainError, ChainParams};
+use crate::json::ChainFile;
 use crate::keys::Keypair;
 use crate::pow::{MineOutcome, mine_range};
 use crate::tx::{SignedTransfer, Transfer};
@@ -78,6 +79,16 @@ pub fn demo_chain(seed: u64, blocks: u32, txs_per_block: u32) -> Result<Chain, C
     Ok(chain)
 }
 
+/// The demo chain as a [`ChainFile`] JSON document: every block and
+/// transaction with its canonical bytes in hex, its hash, public keys and
+/// signatures. Byte-identical for the same arguments on every platform.
+pub fn demo_export_json(seed: u64, blocks: u32, txs_per_block: u32) -> Result<String, ChainError> {
+    let chain = demo_chain(seed, blocks, txs_per_block)?;
+    let mut names: Vec<&str> = DEMO_ACCOUNTS.to_vec();
+    names.extend(DEMO_MINERS);
+    Ok(ChainFile::from_chain(&chain, Some(seed), &names).to_json())
+}
+
 fn pick<'a, T>(rng: &mut ChaCha20Rng, items: &'a [T]) -> Option<&'a T> {
     let n = u64::try_from(items.len()).ok().filter(|n| *n > 0)?;
     items.get(usize::try_from(rng.next_u64() % n).ok()?)
@@ -95,5 +106,32 @@ mod tests {
         assert_eq!(a.height(), 5);
         assert_ne!(demo_chain(8, 5, 4).unwrap().tip(), a.tip());
         assert_eq!(a.ledger().total_supply(), Some(Amount::new(6 * 1_000 + 5 * 50)));
+    }
+
+    #[test]
+    fn export_imports_back_and_edits_are_caught() {
+        let json = demo_export_json(3, 4, 3).unwrap();
+        let chain = ChainFile::import(&json).unwrap();
+        assert_eq!(chain.tip(), demo_chain(3, 4, 3).unwrap().tip());
+        // Change one amount in a transaction's readable fields.
+        let file: ChainFile = serde_json::from_str(&json).unwrap();
+        let mut edited = file.clone();
+        let tx = &mut edited.blocks[2].transactions[1].tx;
+        if let crate::tx::Transaction::Transfer(t) = tx {
+            t.transfer.amount = Amount::new(t.transfer.amount.get() + 1);
+        }
+        let err = ChainFile::import(&edited.to_json()).unwrap_err().to_string();
+        assert!(err.starts_with("blocks[2].transactions[1].hex: the file says"), "{err}");
+        // Change it everywhere it is recorded: now the chain rules catch it.
+        let mut edited = file;
+        let record = &mut edited.blocks[2].transactions[1];
+        if let crate::tx::Transaction::Transfer(t) = &mut record.tx {
+            t.transfer.amount = Amount::new(t.transfer.amount.get() + 1);
+        }
+        record.hex = hex::encode(crate::encode::Encode::encode(&record.tx));
+        record.txid = record.tx.id();
+        let err = ChainFile::import(&edited.to_json()).unwrap_err().to_string();
+        assert!(err.starts_with("blocks[2]: block 2: the header's Merkle root"), "{err}");
+        assert!(ChainFile::import("{").unwrap_err().to_string().starts_with("line 1, column 1"));
     }
 }
