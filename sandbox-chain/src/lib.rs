@@ -18,6 +18,7 @@ pub mod encode;
 pub mod hash;
 pub mod keys;
 pub mod ledger;
+pub mod mempool;
 pub mod tx;
 
 /// The largest JSON document any import accepts, in bytes.
