@@ -22,6 +22,7 @@ pub mod hash;
 pub mod json;
 pub mod keys;
 pub mod ledger;
+pub mod mempool;
 pub mod merkle;
 pub mod pow;
 pub mod tx;
