@@ -259,7 +259,7 @@ impl Entry {
 
 /// The id a transfer has once it is a [`Transaction`].
 pub fn transfer_id(tx: &SignedTransfer) -> TxId {
-    Transaction::Transfer(tx.clone()).id()
+    tx.id()
 }
 
 /// The pool of pending transfers of one node. See the module docs for the
