@@ -40,8 +40,12 @@ fn run(args: Vec<String>) -> Result<String, String> {
             "-h" | "--help" => return Err("help requested".into()),
             other => return Err(format!("unknown argument {other:?}")),
         };
-        let value = it.next().ok_or_else(|| format!("{flag} needs a number after it"))?;
-        let n: u64 = value.parse().map_err(|_| format!("{flag} expects a whole number, got {value:?}"))?;
+        let value = it
+            .next()
+            .ok_or_else(|| format!("{flag} needs a number after it"))?;
+        let n: u64 = value
+            .parse()
+            .map_err(|_| format!("{flag} expects a whole number, got {value:?}"))?;
         if n > max {
             return Err(format!("{flag} is at most {max}, got {n}"));
         }
@@ -49,5 +53,6 @@ fn run(args: Vec<String>) -> Result<String, String> {
     }
     let blocks = u32::try_from(blocks).map_err(|e| e.to_string())?;
     let txs = u32::try_from(txs).map_err(|e| e.to_string())?;
-    sandbox_chain::demo::demo_export_json(seed, blocks, txs).map_err(|e| format!("building the demo chain failed: {e}"))
+    sandbox_chain::demo::demo_export_json(seed, blocks, txs)
+        .map_err(|e| format!("building the demo chain failed: {e}"))
 }

@@ -155,7 +155,11 @@ impl BlockRecord {
             transactions: block
                 .txs
                 .iter()
-                .map(|tx| TxRecord { txid: tx.id(), hex: hex::encode(tx.encode()), tx: tx.clone() })
+                .map(|tx| TxRecord {
+                    txid: tx.id(),
+                    hex: hex::encode(tx.encode()),
+                    tx: tx.clone(),
+                })
                 .collect(),
         }
     }
@@ -163,12 +167,31 @@ impl BlockRecord {
     /// The block, after checking every recorded hash and hex string
     /// against the fields (`at` names the record in errors).
     pub fn to_block(&self, at: &str) -> Result<Block, ImportError> {
-        let block = Block { header: self.header, txs: self.transactions.iter().map(|t| t.tx.clone()).collect() };
-        check(format!("{at}.header_hex"), &self.header_hex, hex::encode(block.header.encode()))?;
-        check(format!("{at}.hash"), &self.hash.to_hex(), block.hash().to_hex())?;
+        let block = Block {
+            header: self.header,
+            txs: self.transactions.iter().map(|t| t.tx.clone()).collect(),
+        };
+        check(
+            format!("{at}.header_hex"),
+            &self.header_hex,
+            hex::encode(block.header.encode()),
+        )?;
+        check(
+            format!("{at}.hash"),
+            &self.hash.to_hex(),
+            block.hash().to_hex(),
+        )?;
         for (i, t) in self.transactions.iter().enumerate() {
-            check(format!("{at}.transactions[{i}].hex"), &t.hex, hex::encode(t.tx.encode()))?;
-            check(format!("{at}.transactions[{i}].txid"), &t.txid.to_hex(), t.tx.id().to_hex())?;
+            check(
+                format!("{at}.transactions[{i}].hex"),
+                &t.hex,
+                hex::encode(t.tx.encode()),
+            )?;
+            check(
+                format!("{at}.transactions[{i}].txid"),
+                &t.txid.to_hex(),
+                t.tx.id().to_hex(),
+            )?;
         }
         Ok(block)
     }
@@ -178,7 +201,11 @@ fn check(field: String, recorded: &str, computed: String) -> Result<(), ImportEr
     if recorded.eq_ignore_ascii_case(&computed) {
         Ok(())
     } else {
-        Err(ImportError::Mismatch { field, recorded: recorded.to_string(), computed })
+        Err(ImportError::Mismatch {
+            field,
+            recorded: recorded.to_string(),
+            computed,
+        })
     }
 }
 
@@ -192,10 +219,20 @@ impl ChainFile {
             .iter()
             .map(|name| {
                 let key = crate::keys::Keypair::from_name(name);
-                AccountRecord { name: (*name).to_string(), public_key: key.public(), address: key.address() }
+                AccountRecord {
+                    name: (*name).to_string(),
+                    public_key: key.public(),
+                    address: key.address(),
+                }
             })
             .collect();
-        ChainFile { format_version: CHAIN_FILE_VERSION, seed, params: chain.params().clone(), accounts, blocks }
+        ChainFile {
+            format_version: CHAIN_FILE_VERSION,
+            seed,
+            params: chain.params().clone(),
+            accounts,
+            blocks,
+        }
     }
 
     /// Pretty JSON.
@@ -210,16 +247,25 @@ impl ChainFile {
     pub fn import(json: &str) -> Result<Chain, ImportError> {
         let file: ChainFile = from_json_bounded(json)?;
         if file.format_version != CHAIN_FILE_VERSION {
-            return Err(ImportError::FormatVersion { found: file.format_version, supported: CHAIN_FILE_VERSION });
+            return Err(ImportError::FormatVersion {
+                found: file.format_version,
+                supported: CHAIN_FILE_VERSION,
+            });
         }
         let mut chain = Chain::new(file.params.clone());
         for (index, record) in file.blocks.iter().enumerate() {
             let block = record.to_block(&format!("blocks[{index}]"))?;
             if index == 0 {
-                check("blocks[0].hash (genesis)".into(), &block.hash().to_hex(), chain.genesis().to_hex())?;
+                check(
+                    "blocks[0].hash (genesis)".into(),
+                    &block.hash().to_hex(),
+                    chain.genesis().to_hex(),
+                )?;
                 continue;
             }
-            chain.insert(block).map_err(|error| ImportError::Block { index, error })?;
+            chain
+                .insert(block)
+                .map_err(|error| ImportError::Block { index, error })?;
         }
         Ok(chain)
     }

@@ -65,17 +65,25 @@ fn flipping_any_byte_of_a_block_is_detected() {
         for mask in [0x01u8, 0x80, 0xff] {
             let mut b = bytes.clone();
             b[i] ^= mask;
-            let Ok(decoded) = Block::decode(&b) else { continue };
+            let Ok(decoded) = Block::decode(&b) else {
+                continue;
+            };
             if decoded.hash() != block.hash() {
                 continue;
             }
             let mut chain = parent_chain.clone();
-            assert!(chain.insert(decoded).is_err(), "byte {i} ^ {mask:#04x} went unnoticed");
+            assert!(
+                chain.insert(decoded).is_err(),
+                "byte {i} ^ {mask:#04x} went unnoticed"
+            );
         }
     }
 }
 
 #[test]
 fn genesis_is_fixed_by_the_params() {
-    assert_eq!(Chain::new(demo_params()).genesis(), demo_params().genesis_block().hash());
+    assert_eq!(
+        Chain::new(demo_params()).genesis(),
+        demo_params().genesis_block().hash()
+    );
 }
