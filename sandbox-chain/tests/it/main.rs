@@ -4,3 +4,4 @@
 mod chain;
 mod encoding;
 mod support;
+mod vectors;
