@@ -5,6 +5,7 @@
 //! Every command only orchestrates `cargo`, `rustup` and the binaries they
 //! build; nothing is downloaded except through rustup and crates.io.
 
+mod bench;
 mod sandbox;
 mod test;
 mod util;
@@ -20,6 +21,7 @@ commands:
   test [--quick]                    fmt, clippy, native tests, wasm32 build and
                                     wasm32 tests in Node.js (--quick: the first three)
   sandbox                           run the chain demo
+  bench                             run the benchmarks, merge them into target/bench.json
   help                              print this message";
 
 fn main() -> ExitCode {
@@ -42,6 +44,10 @@ fn run(args: Vec<String>) -> Result<()> {
         "sandbox" => {
             util::no_more_args("sandbox", rest)?;
             sandbox::run()
+        }
+        "bench" => {
+            util::no_more_args("bench", rest)?;
+            bench::run()
         }
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
