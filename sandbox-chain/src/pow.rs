@@ -629,6 +629,68 @@ mod tests {
         }
     }
 
+    // ---- Vectors (tests/data/header_vectors.json) ----
+
+    /// Produced by an independent Python script (see the file's `readme`);
+    /// any difference here is a consensus change, not a test to update.
+    const VECTORS: &str = include_str!("../tests/data/header_vectors.json");
+
+    #[test]
+    fn header_vectors() {
+        let v: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
+        let headers = v["headers"].as_array().unwrap();
+        assert!(headers.len() >= 4);
+        for case in headers {
+            let name = case["name"].as_str().unwrap();
+            let h: Header = serde_json::from_value(case["header"].clone()).unwrap();
+            let encoding = case["encoding"].as_str().unwrap();
+            assert_eq!(hex::encode(h.encode()), encoding, "{name}: encoding");
+            assert_eq!(
+                Header::decode(&hex::decode(encoding).unwrap()),
+                Ok(h),
+                "{name}: decode"
+            );
+            assert_eq!(
+                h.hash().to_hex(),
+                case["hash"].as_str().unwrap(),
+                "{name}: hash"
+            );
+            assert_eq!(
+                HeaderHasher::new(&h).hash_with_nonce(h.nonce),
+                h.hash(),
+                "{name}: midstate"
+            );
+            assert_eq!(
+                h.meets_target(),
+                case["meets_target"].as_bool().unwrap(),
+                "{name}: meets_target"
+            );
+            assert_eq!(
+                h.target.work().to_string(),
+                case["work"].as_str().unwrap(),
+                "{name}: work"
+            );
+            if h.meets_target() && h.target != Target::MAX {
+                // Mined from nonce 0: mine_range must find the same nonce.
+                assert_eq!(
+                    mine_range(&h, 0..h.nonce + 1).nonce(),
+                    Some(h.nonce),
+                    "{name}: first nonce"
+                );
+            }
+        }
+        for case in v["retarget"].as_array().unwrap() {
+            let old = Target::from_hex(case["old"].as_str().unwrap()).unwrap();
+            let a = case["actual_span_ms"].as_u64().unwrap();
+            let e = case["expected_span_ms"].as_u64().unwrap();
+            assert_eq!(
+                retarget(old, a, e).to_hex(),
+                case["new"].as_str().unwrap(),
+                "retarget({old}, {a}, {e})"
+            );
+        }
+    }
+
     // ---- U256 helper ----
 
     #[test]

@@ -2,5 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod chain;
+mod determinism;
+mod encoding;
 mod support;
+mod vectors;
 mod world;
