@@ -1,0 +1,8 @@
+//! Integration tests of sandbox-chain: one test binary, one module per area.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod chain;
+mod determinism;
+mod encoding;
+mod support;
+mod vectors;
