@@ -52,7 +52,7 @@ impl Gen {
             2 | 3 if !locals.is_empty() => {
                 locals[below(&mut self.rng, locals.len() as u64) as usize].clone()
             }
-            2 | 3 | 4 => pick(&mut self.rng, &["s0", "s1", "s2"]).into(),
+            2..=4 => pick(&mut self.rng, &["s0", "s1", "s2"]).into(),
             5 => format!(
                 "m{}[{}]",
                 below(&mut self.rng, 2),
