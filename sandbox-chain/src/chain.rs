@@ -19,7 +19,7 @@ use crate::amount::Amount;
 use crate::block::{Block, BlockError};
 use crate::hash::{BlockHash, TxId};
 use crate::keys::Address;
-use crate::ledger::{Account, Ledger};
+use crate::ledger::{Ledger, LedgerUndo};
 use crate::merkle::merkle_root;
 use crate::pow::{Header, Target, retarget};
 use crate::tx::{Coinbase, SignedTransfer, Transaction};
@@ -261,7 +261,7 @@ pub struct Chain {
     /// The canonical chain, by height.
     canonical: Vec<BlockHash>,
     /// Undo records of canonical blocks: prior values of touched accounts.
-    undo: BTreeMap<BlockHash, Vec<(Address, Option<Account>)>>,
+    undo: BTreeMap<BlockHash, LedgerUndo>,
     /// Where each canonical transaction is.
     tx_index: BTreeMap<TxId, BlockHash>,
     ledger: Ledger,
