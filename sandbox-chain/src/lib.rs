@@ -15,7 +15,9 @@
 
 pub mod amount;
 pub mod block;
+pub mod bridge;
 pub mod chain;
+pub mod contract;
 pub mod demo;
 pub mod encode;
 pub mod hash;
