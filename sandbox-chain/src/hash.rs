@@ -36,11 +36,23 @@ pub enum Domain {
     Transfer,
     /// The digest of a ledger's accounts.
     LedgerState,
+    /// What an authority signs to seal a block (proof of authority): the
+    /// block hash.
+    BlockSeal,
+    /// What a BFT validator signs to propose a block for a height and round.
+    Proposal,
+    /// What a BFT validator signs to prevote or precommit.
+    Vote,
+    /// What an organisation admin signs to approve a governance change.
+    Governance,
+    /// The digest of a permissioned chain's membership (organisations,
+    /// members, validators).
+    MembershipState,
 }
 
 impl Domain {
     /// Every domain, in a fixed order (for tests and documentation).
-    pub const ALL: [Domain; 9] = [
+    pub const ALL: [Domain; 14] = [
         Domain::Header,
         Domain::TxId,
         Domain::MerkleLeaf,
@@ -50,6 +62,11 @@ impl Domain {
         Domain::KeyFromName,
         Domain::Transfer,
         Domain::LedgerState,
+        Domain::BlockSeal,
+        Domain::Proposal,
+        Domain::Vote,
+        Domain::Governance,
+        Domain::MembershipState,
     ];
 
     /// The ASCII tag of this domain, as written in `docs/encoding.md`.
@@ -64,6 +81,11 @@ impl Domain {
             Domain::KeyFromName => "chainlab:key-from-name:v1",
             Domain::Transfer => "chainlab:transfer:v1",
             Domain::LedgerState => "chainlab:ledger-state:v1",
+            Domain::BlockSeal => "chainlab:block-seal:v1",
+            Domain::Proposal => "chainlab:bft-proposal:v1",
+            Domain::Vote => "chainlab:bft-vote:v1",
+            Domain::Governance => "chainlab:governance:v1",
+            Domain::MembershipState => "chainlab:membership-state:v1",
         }
     }
 

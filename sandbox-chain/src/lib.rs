@@ -16,8 +16,10 @@
 pub mod amount;
 pub mod block;
 pub mod chain;
+pub mod consensus;
 pub mod encode;
 pub mod hash;
+pub mod identity;
 pub mod json;
 pub mod keys;
 pub mod ledger;
