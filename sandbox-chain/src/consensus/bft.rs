@@ -444,12 +444,14 @@ impl BftConfig {
         }
     }
 
-    /// The timeout of `kind` in `round`.
-    pub fn timeout_ms(&self, kind: Step, round: u32) -> u64 {
+    /// The timeout of `kind` in `round`. Gossip repeats every two
+    /// proposal timeouts of round 0.
+    pub fn timeout_ms(&self, kind: TimeoutKind, round: u32) -> u64 {
         let base = match kind {
-            Step::Propose => self.propose_timeout_ms,
-            Step::Prevote => self.prevote_timeout_ms,
-            Step::Precommit => self.precommit_timeout_ms,
+            TimeoutKind::Propose => self.propose_timeout_ms,
+            TimeoutKind::Prevote => self.prevote_timeout_ms,
+            TimeoutKind::Precommit => self.precommit_timeout_ms,
+            TimeoutKind::Gossip => return self.propose_timeout_ms.saturating_mul(2),
         };
         base.saturating_add(self.timeout_delta_ms.saturating_mul(u64::from(round)))
     }
@@ -484,12 +486,28 @@ pub enum Step {
     Precommit,
 }
 
+/// What a timeout is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeoutKind {
+    /// No proposal came: prevote nil.
+    Propose,
+    /// 2f+1 prevotes but no polka: precommit nil.
+    Prevote,
+    /// 2f+1 precommits but no decision: next round.
+    Precommit,
+    /// Time to send this round's messages again, for validators that lost
+    /// them (a partition, a dropped message): votes are re-sent until the
+    /// height is decided, as Tendermint's gossip does.
+    Gossip,
+}
+
 /// A timeout the driver must feed back after `after_ms`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Timeout {
-    /// The step it ends.
-    pub step: Step,
+    /// What it is for.
+    pub kind: TimeoutKind,
     /// The height it was set in.
     pub height: u64,
     /// The round it was set in.
@@ -733,6 +751,7 @@ impl BftEngine {
         let mut out = Vec::new();
         if !self.started {
             self.started = true;
+            self.schedule_gossip(&mut out);
             self.start_round(app, 0, &mut out);
             self.progress(app, &mut out);
         }
@@ -750,17 +769,19 @@ impl BftEngine {
     /// Handles a timeout scheduled earlier.
     pub fn on_timeout(&mut self, app: &mut impl BftApp, timeout: Timeout) -> Vec<Output> {
         let mut out = Vec::new();
-        if timeout.height == self.height && timeout.round == self.round {
-            match (timeout.step, self.step) {
-                (Step::Propose, Step::Propose) => {
+        if timeout.kind == TimeoutKind::Gossip && timeout.height == self.height {
+            self.gossip(&mut out);
+        } else if timeout.height == self.height && timeout.round == self.round {
+            match (timeout.kind, self.step) {
+                (TimeoutKind::Propose, Step::Propose) => {
                     self.vote(VoteKind::Prevote, None, &mut out);
                     self.step = Step::Prevote;
                 }
-                (Step::Prevote, Step::Prevote) => {
+                (TimeoutKind::Prevote, Step::Prevote) => {
                     self.vote(VoteKind::Precommit, None, &mut out);
                     self.step = Step::Precommit;
                 }
-                (Step::Precommit, _) => {
+                (TimeoutKind::Precommit, _) => {
                     self.start_round(app, self.round.saturating_add(1), &mut out);
                 }
                 _ => {}
@@ -768,6 +789,41 @@ impl BftEngine {
         }
         self.progress(app, &mut out);
         self.filter(out)
+    }
+
+    /// Sends this round's own proposal and votes again, and the last
+    /// decided block (for validators still at the height before), then
+    /// schedules the next gossip.
+    fn gossip(&mut self, out: &mut Vec<Output>) {
+        if let Some(me) = self.public_key() {
+            if let Some(p) = self.proposals.get(&self.round)
+                && p.proposer == me
+            {
+                out.push(Output::Broadcast(Message::Proposal(p.clone())));
+            }
+            for kind in [VoteKind::Prevote, VoteKind::Precommit] {
+                let mine = self
+                    .votes
+                    .get(&(self.round, kind))
+                    .and_then(|by| by.get(&me))
+                    .and_then(|vs| vs.first());
+                if let Some(v) = mine {
+                    out.push(Output::Broadcast(Message::Vote(*v)));
+                }
+            }
+        }
+        self.schedule_gossip(out);
+    }
+
+    fn schedule_gossip(&self, out: &mut Vec<Output>) {
+        out.push(Output::Schedule {
+            timeout: Timeout {
+                kind: TimeoutKind::Gossip,
+                height: self.height,
+                round: self.round,
+            },
+            after_ms: self.config.timeout_ms(TimeoutKind::Gossip, self.round),
+        });
     }
 
     /// A silent validator sends nothing (it still follows decisions).
@@ -812,11 +868,11 @@ impl BftEngine {
         } else {
             out.push(Output::Schedule {
                 timeout: Timeout {
-                    step: Step::Propose,
+                    kind: TimeoutKind::Propose,
                     height: self.height,
                     round,
                 },
-                after_ms: self.config.timeout_ms(Step::Propose, round),
+                after_ms: self.config.timeout_ms(TimeoutKind::Propose, round),
             });
         }
     }
@@ -1095,11 +1151,11 @@ impl BftEngine {
         {
             out.push(Output::Schedule {
                 timeout: Timeout {
-                    step: Step::Prevote,
+                    kind: TimeoutKind::Prevote,
                     height: self.height,
                     round,
                 },
-                after_ms: self.config.timeout_ms(Step::Prevote, round),
+                after_ms: self.config.timeout_ms(TimeoutKind::Prevote, round),
             });
         }
         if let Some((v, _)) = proposal
@@ -1127,11 +1183,11 @@ impl BftEngine {
         {
             out.push(Output::Schedule {
                 timeout: Timeout {
-                    step: Step::Precommit,
+                    kind: TimeoutKind::Precommit,
                     height: self.height,
                     round,
                 },
-                after_ms: self.config.timeout_ms(Step::Precommit, round),
+                after_ms: self.config.timeout_ms(TimeoutKind::Precommit, round),
             });
         }
         false
@@ -1190,6 +1246,26 @@ impl BftEngine {
         {
             return;
         }
+        // A precommit in the certificate that differs from one we saw
+        // from the same validator in that round is a double vote.
+        let vote = cert.vote(self.config.chain_id);
+        for c in &cert.precommits {
+            let seen = self
+                .votes
+                .get(&(cert.round, VoteKind::Precommit))
+                .and_then(|by| by.get(&c.validator))
+                .and_then(|vs| vs.iter().find(|v| v.vote.block != vote.block));
+            if let Some(first) = seen {
+                out.push(Output::Evidence(Evidence::DoubleVote {
+                    first: Box::new(*first),
+                    second: Box::new(SignedVote {
+                        vote,
+                        validator: c.validator,
+                        signature: c.signature,
+                    }),
+                }));
+            }
+        }
         let round = cert.round;
         self.finish_height(app, round, block, out);
     }
@@ -1225,6 +1301,7 @@ impl BftEngine {
         self.prevote_timeout_set.clear();
         self.precommit_timeout_set.clear();
         self.polka_acted.clear();
+        self.schedule_gossip(out);
         self.start_round(app, 0, out);
         for m in std::mem::take(&mut self.future) {
             self.receive(app, m, out);

@@ -1,5 +1,6 @@
 //! Integration tests of sandbox-chain: one test binary, one module per area.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod bft;
 mod chain;
 mod support;
