@@ -642,10 +642,14 @@ impl Chain {
                 }
             }
         }
-        if let Some((_, e)) = report.invalidated.iter().find(|(h, _)| *h == hash) {
-            // The block itself broke a ledger rule: the tree is back to a
-            // valid best chain, and the caller learns why.
-            return Err(ChainError::Block(e.clone()));
+        if self.invalid.contains(&hash) {
+            // The block, or a block it builds on, broke a ledger rule: the
+            // tree is back on a valid best chain, and the caller learns why.
+            let own = report.invalidated.iter().find(|(h, _)| *h == hash);
+            return Err(match own.or(report.invalidated.first()) {
+                Some((_, e)) => ChainError::Block(e.clone()),
+                None => ChainError::KnownInvalid { hash },
+            });
         }
         report.placement = if self.is_canonical(&hash) {
             Placement::Canonical

@@ -26,8 +26,8 @@ pub enum Domain {
     MerkleLeaf,
     /// A Merkle inner node (two children).
     MerkleNode,
-    /// The root of a Merkle tree with no leaves.
-    MerkleEmpty,
+    /// A Merkle root: the leaf count bound to the tree's top node.
+    MerkleRoot,
     /// An address, derived from a public key.
     Address,
     /// A signing key derived from a human-readable name such as "alice".
@@ -57,7 +57,7 @@ impl Domain {
         Domain::TxId,
         Domain::MerkleLeaf,
         Domain::MerkleNode,
-        Domain::MerkleEmpty,
+        Domain::MerkleRoot,
         Domain::Address,
         Domain::KeyFromName,
         Domain::Transfer,
@@ -76,7 +76,7 @@ impl Domain {
             Domain::TxId => "chainlab:txid:v1",
             Domain::MerkleLeaf => "chainlab:merkle-leaf:v1",
             Domain::MerkleNode => "chainlab:merkle-node:v1",
-            Domain::MerkleEmpty => "chainlab:merkle-empty:v1",
+            Domain::MerkleRoot => "chainlab:merkle-root:v1",
             Domain::Address => "chainlab:address:v1",
             Domain::KeyFromName => "chainlab:key-from-name:v1",
             Domain::Transfer => "chainlab:transfer:v1",

@@ -3,7 +3,9 @@
 //! # The rule
 //!
 //! ```text
-//!                  root = N(N(La,Lb), Lc)
+//!                  root = R(3, T)                  <- binds the leaf count
+//!                          |
+//!                  T = N(N(La,Lb), Lc)             <- top node
 //!                  /                \
 //!          N(La,Lb)                  Lc      <- promoted unchanged
 //!          /      \                  |
@@ -11,17 +13,21 @@
 //!        |         |                 |
 //!        a         b                 c       (transaction ids)
 //!
-//!   L(x)    = tagged_hash(MerkleLeaf, x)        32 bytes in, 32 out
-//!   N(l, r) = tagged_hash(MerkleNode, l || r)   64 bytes in, 32 out
-//!   root([]) = tagged_hash(MerkleEmpty, "")
-//!   root([a]) = L(a)
+//!   L(x)    = tagged_hash(MerkleLeaf, x)                   32 bytes in
+//!   N(l, r) = tagged_hash(MerkleNode, l || r)              64 bytes in
+//!   R(n, T) = tagged_hash(MerkleRoot, u32 BE n || T)       36 bytes in
+//!   root([]) = tagged_hash(MerkleRoot, u32 BE 0)           4 bytes in: no top node
 //! ```
 //!
 //! 1. Every transaction id becomes a leaf hash `L(txid)`.
 //! 2. Neighbours are paired left to right and replaced by `N(left, right)`.
 //! 3. If a level has an odd number of nodes, the last one has no partner: it
 //!    is **promoted** to the next level unchanged.
-//! 4. Repeat until one hash is left: that is the root.
+//! 4. Repeat until one hash is left: the **top node** `T` (for one
+//!    transaction, `T = L(txid)`).
+//! 5. The root is `R(n, T)`, with `n` the number of transactions. With no
+//!    transactions there is no top node and the root hashes just `n = 0`.
+//!    The two forms hash 36 and 4 bytes, so they can never be confused.
 //!
 //! # Why promote instead of duplicating
 //!
@@ -40,19 +46,26 @@
 //! `MerkleLeaf` and `MerkleNode` tags, a leaf hash can never equal an inner
 //! node hash unless SHA-256 itself is broken.
 //!
+//! # Why the root binds the leaf count
+//!
+//! The shape of the tree, and so which side each sibling is on, follows from
+//! the leaf count. Without `R`, the top node of `[a, b, c]`,
+//! `N(N(La,Lb), Lc)`, is also what a *two*-leaf tree with `Lc` on the right
+//! hashes to: the proof "c is leaf 1 of 2, sibling `N(La,Lb)`" would verify,
+//! proving membership with a false position. A light client that checks a
+//! standalone proof against a header cannot know the true count, so the
+//! root carries it: a proof with a false count reaches a different root
+//! (see the test `a_proof_with_a_false_leaf_count_does_not_verify`).
+//!
 //! # Proofs
 //!
 //! A [`MerkleProof`] for leaf `i` of a tree of `n` leaves lists the sibling
-//! hashes on the way from the leaf to the root, bottom first. Which side each
-//! sibling is on, and at which levels the node is promoted (no sibling), is
-//! fully determined by `i` and `n`, so the proof does not store sides: a
-//! proof cannot be internally inconsistent.
-//!
-//! **The root does not commit to `n`.** A proof binds the transaction's
-//! position only if the verifier knows the true leaf count from elsewhere
-//! (for a block: its number of transactions); then use
-//! [`MerkleProof::verify_with_leaf_count`]. [`MerkleProof::verify`] proves
-//! that the transaction is *in* the tree, and trusts the proof's own `n`.
+//! hashes on the way from the leaf to the top node, bottom first. Which side
+//! each sibling is on, and at which levels the node is promoted (no sibling),
+//! is fully determined by `i` and `n`, so the proof does not store sides: a
+//! proof cannot be internally inconsistent. [`MerkleProof::verify`] hashes up
+//! to the top node, applies `R(n, ·)` and compares with the root, so it
+//! checks the transaction, its position and the tree size at once.
 
 use serde::{Deserialize, Serialize};
 
@@ -78,9 +91,21 @@ pub fn node_hash(left: &Hash256, right: &Hash256) -> Hash256 {
     tagged_hash(Domain::MerkleNode, &both)
 }
 
-/// The root of the tree with no leaves: `tagged_hash(MerkleEmpty, "")`.
+/// `R(n, top) = tagged_hash(MerkleRoot, u32 BE n || top)`: the root of a
+/// tree of `leaf_count >= 1` leaves whose top node is `top` (the only hash
+/// in the last of [`merkle_levels`]).
+pub fn root_from_top(leaf_count: u32, top: &Hash256) -> MerkleRoot {
+    let mut data = [0u8; 4 + HASH_LEN];
+    let (n, t) = data.split_at_mut(4);
+    n.copy_from_slice(&leaf_count.to_be_bytes());
+    t.copy_from_slice(top.as_bytes());
+    MerkleRoot::from_hash(tagged_hash(Domain::MerkleRoot, &data))
+}
+
+/// The root of the tree with no leaves: `tagged_hash(MerkleRoot, u32 BE 0)`
+/// (the leaf count and no top node).
 pub fn empty_root() -> MerkleRoot {
-    MerkleRoot::from_hash(tagged_hash(Domain::MerkleEmpty, b""))
+    MerkleRoot::from_hash(tagged_hash(Domain::MerkleRoot, &0u32.to_be_bytes()))
 }
 
 /// One level up: pairs neighbours, promotes an odd last node unchanged.
@@ -95,30 +120,41 @@ fn next_level(level: &[Hash256]) -> Vec<Hash256> {
         .collect()
 }
 
-/// The Merkle root of `txids`, in the order given.
+/// The leaf count as it is hashed into the root.
+///
+/// The rule is defined for at most `u32::MAX` leaves (a block holds far
+/// fewer, see `block::MAX_BLOCK_TXS`); a longer list is counted as
+/// `u32::MAX`, and no proof can be made for it.
+fn leaf_count_u32(txids: &[TxId]) -> u32 {
+    u32::try_from(txids.len()).unwrap_or(u32::MAX)
+}
+
+/// The Merkle root of `txids`, in the order given: `R(n, top)`, or
+/// [`empty_root`] for no transactions.
 pub fn merkle_root(txids: &[TxId]) -> MerkleRoot {
-    if txids.is_empty() {
-        return empty_root();
-    }
     let mut level: Vec<Hash256> = txids.iter().map(leaf_hash).collect();
     while level.len() > 1 {
         level = next_level(&level);
     }
-    level
-        .first()
-        .map_or_else(empty_root, |h| MerkleRoot::from_hash(*h))
+    match level.first() {
+        Some(top) => root_from_top(leaf_count_u32(txids), top),
+        None => empty_root(),
+    }
 }
 
 /// Every level of the tree, for drawing it: `levels[0]` are the leaf hashes
 /// `L(txid)`, each next level is one step up, and the last level holds only
-/// the root. A node that is the last of an odd-length level reappears
+/// the top node. A node that is the last of an odd-length level reappears
 /// unchanged (promoted) in the level above.
 ///
-/// For no transactions, the result is one level holding only the empty
-/// root, so `levels.last()` is always `[root]`.
+/// The root is not a level: it is one more step,
+/// [`root_from_top`]`(n, top)`, that binds the leaf count to the top node.
+/// A UI draws the levels, then the root above the top node. For no
+/// transactions there are no levels (the result is empty) and the root is
+/// [`empty_root`].
 pub fn merkle_levels(txids: &[TxId]) -> Vec<Vec<Hash256>> {
     if txids.is_empty() {
-        return vec![vec![empty_root().hash()]];
+        return Vec::new();
     }
     let mut levels = vec![txids.iter().map(leaf_hash).collect::<Vec<_>>()];
     while let Some(top) = levels.last().filter(|l| l.len() > 1) {
@@ -161,19 +197,10 @@ pub enum MerkleError {
         /// Siblings in the proof.
         found: usize,
     },
-    /// The proof's leaf count is not the tree's true leaf count.
+    /// Hashing up the path (and binding the leaf count) does not reach the
+    /// expected root.
     #[error(
-        "the proof claims the tree has {claimed} leaves, but it has {actual}: the position it proves is not trustworthy"
-    )]
-    LeafCountMismatch {
-        /// The proof's leaf count.
-        claimed: u32,
-        /// The true leaf count.
-        actual: u32,
-    },
-    /// Hashing up the path does not reach the expected root.
-    #[error(
-        "hashing the transaction id up the proof gives root {computed}, not {expected}: this transaction is not at that position in that tree"
+        "hashing the transaction id up the proof gives root {computed}, not {expected}: this transaction is not at that position in a tree of that many leaves"
     )]
     RootMismatch {
         /// The root the proof leads to.
@@ -297,7 +324,8 @@ impl MerkleProof {
         &self.siblings
     }
 
-    /// The root reached by hashing `txid` up this proof's path.
+    /// The root reached by hashing `txid` up this proof's path to the top
+    /// node, then binding the proof's leaf count: `R(leaf_count, top)`.
     pub fn root_for(&self, txid: &TxId) -> MerkleRoot {
         let mut acc = leaf_hash(txid);
         let mut siblings = self.siblings.iter();
@@ -315,14 +343,15 @@ impl MerkleProof {
                 Step::Right | Step::Promoted => node_hash(sibling, &acc),
             };
         }
-        MerkleRoot::from_hash(acc)
+        root_from_top(self.leaf_count, &acc)
     }
 
-    /// Checks that `txid` is in the tree with this `root`, at the position
-    /// the proof claims *within a tree of the size the proof claims*.
+    /// Checks that `txid` is leaf number [`leaf_index`](Self::leaf_index) of
+    /// a tree of [`leaf_count`](Self::leaf_count) leaves with this `root`.
     ///
-    /// The root does not commit to the leaf count; when the position matters,
-    /// use [`MerkleProof::verify_with_leaf_count`] with the true count.
+    /// The root binds the leaf count, so the root alone (e.g. from a header)
+    /// is enough: a proof that lies about the count or the position does not
+    /// reach it.
     pub fn verify(&self, txid: TxId, root: MerkleRoot) -> Result<(), MerkleError> {
         let computed = self.root_for(&txid);
         if computed == root {
@@ -333,24 +362,6 @@ impl MerkleProof {
                 expected: root,
             })
         }
-    }
-
-    /// Checks that `txid` is leaf number [`leaf_index`](Self::leaf_index) of
-    /// the tree with this `root` and `leaf_count` leaves (the count must come
-    /// from a source you trust, e.g. the block's transaction list).
-    pub fn verify_with_leaf_count(
-        &self,
-        txid: TxId,
-        root: MerkleRoot,
-        leaf_count: u32,
-    ) -> Result<(), MerkleError> {
-        if self.leaf_count != leaf_count {
-            return Err(MerkleError::LeafCountMismatch {
-                claimed: self.leaf_count,
-                actual: leaf_count,
-            });
-        }
-        self.verify(txid, root)
     }
 }
 
@@ -420,8 +431,8 @@ mod tests {
     /// The tree rule written out directly, as a reference for small trees.
     fn reference_root(ids: &[TxId]) -> MerkleRoot {
         let l: Vec<Hash256> = ids.iter().map(leaf_hash).collect();
-        let h = match l.as_slice() {
-            [] => empty_root().hash(),
+        let top = match l.as_slice() {
+            [] => return MerkleRoot::from_hash(tagged_hash(Domain::MerkleRoot, &[0, 0, 0, 0])),
             [a] => *a,
             [a, b] => node_hash(a, b),
             [a, b, c] => node_hash(&node_hash(a, b), c),
@@ -429,7 +440,9 @@ mod tests {
             [a, b, c, d, e] => node_hash(&node_hash(&node_hash(a, b), &node_hash(c, d)), e),
             _ => unimplemented!(),
         };
-        MerkleRoot::from_hash(h)
+        let mut data = (ids.len() as u32).to_be_bytes().to_vec();
+        data.extend_from_slice(top.as_bytes());
+        MerkleRoot::from_hash(tagged_hash(Domain::MerkleRoot, &data))
     }
 
     #[test]
@@ -438,10 +451,7 @@ mod tests {
             let ids = txids(n);
             assert_eq!(merkle_root(&ids), reference_root(&ids), "n = {n}");
         }
-        assert_eq!(
-            merkle_root(&[]),
-            MerkleRoot::from_hash(tagged_hash(Domain::MerkleEmpty, b""))
-        );
+        assert_eq!(merkle_root(&[]), empty_root());
     }
 
     /// Guards against CVE-2012-2459: with Bitcoin's "duplicate the odd node"
@@ -481,14 +491,23 @@ mod tests {
     }
 
     #[test]
-    fn levels_end_in_the_root_and_promote_odd_nodes() {
+    fn levels_end_in_the_top_node_and_promote_odd_nodes() {
         let ids = txids(3);
         let levels = merkle_levels(&ids);
         assert_eq!(levels.iter().map(Vec::len).collect::<Vec<_>>(), [3, 2, 1]);
         assert_eq!(levels[1][1], levels[0][2], "Lc is promoted unchanged");
-        assert_eq!(levels[2][0], merkle_root(&ids).hash());
-        assert_eq!(merkle_levels(&[]), vec![vec![empty_root().hash()]]);
+        assert_eq!(root_from_top(3, &levels[2][0]), merkle_root(&ids));
+        assert_ne!(
+            levels[2][0],
+            merkle_root(&ids).hash(),
+            "the root is not a level"
+        );
+        assert_eq!(merkle_levels(&[]), Vec::<Vec<Hash256>>::new());
         assert_eq!(merkle_levels(&ids[..1]), vec![vec![leaf_hash(&ids[0])]]);
+        assert_eq!(
+            merkle_root(&ids[..1]),
+            root_from_top(1, &leaf_hash(&ids[0]))
+        );
     }
 
     #[test]
@@ -499,7 +518,6 @@ mod tests {
             for (i, id) in ids.iter().enumerate() {
                 let p = merkle_proof(&ids, i).unwrap();
                 assert_eq!(p.verify(*id, root), Ok(()), "n = {n}, i = {i}");
-                assert_eq!(p.verify_with_leaf_count(*id, root, n as u32), Ok(()));
                 // Another txid at the same place does not verify.
                 let other = ids[(i + 1) % n];
                 if other != *id {
@@ -518,7 +536,8 @@ mod tests {
     }
 
     /// A proof's honest siblings cannot be re-used to claim another position
-    /// or another tree size: the sides (or the path length) change.
+    /// or another tree size: the sides, the path length or the bound leaf
+    /// count change, and `verify` against the root alone rejects the claim.
     #[test]
     fn a_proof_cannot_claim_a_wrong_index_or_leaf_count() {
         for n in 1..=12u32 {
@@ -536,15 +555,11 @@ mod tests {
                         let Ok(claim) = MerkleProof::new(j, m, honest.siblings().to_vec()) else {
                             continue;
                         };
-                        // ...or, if well-formed, it must not verify against the
-                        // true count, and not at all when j != i.
+                        // ...or, if well-formed, it does not verify.
                         assert!(
-                            claim.verify_with_leaf_count(id, root, n).is_err(),
+                            claim.verify(id, root).is_err(),
                             "n={n} i={i} claimed j={j} m={m}"
                         );
-                        if j != i && m == n {
-                            assert!(claim.verify(id, root).is_err());
-                        }
                     }
                 }
             }
@@ -563,25 +578,30 @@ mod tests {
         assert!(MerkleProof::new(4, 4, p.siblings().to_vec()).is_err());
     }
 
-    /// Documents the limit stated in the module docs: the root does not commit
-    /// to the leaf count, so `verify` alone can accept a true membership claim
-    /// with a false position. `verify_with_leaf_count` rejects it.
+    /// Guards the leaf count binding `R(n, top)`. When the root was the bare
+    /// top node, c (leaf 2 of [a, b, c], top N(N(La,Lb), Lc)) had a forged
+    /// proof "leaf 1 of 2, sibling N(La,Lb)" that hashed to the same top node
+    /// and so passed `verify` with a false position. Light clients check
+    /// standalone proofs against headers and cannot know the true count, so
+    /// the root itself must reject it.
     #[test]
-    fn the_root_does_not_commit_to_the_leaf_count() {
+    fn a_proof_with_a_false_leaf_count_does_not_verify() {
         let ids = txids(3);
         let root = merkle_root(&ids);
         let levels = merkle_levels(&ids);
-        // c is leaf 2 of 3; root = N(N(La,Lb), Lc). Claim "leaf 1 of 2" with
-        // sibling N(La,Lb): same hashes, same root, wrong position.
+        let top = levels[2][0];
         let forged = MerkleProof::new(1, 2, vec![levels[1][0]]).unwrap();
-        assert_eq!(forged.verify(ids[2], root), Ok(()));
+        // The forged path still reaches the true top node...
+        assert_eq!(node_hash(&levels[1][0], &leaf_hash(&ids[2])), top);
+        // ...but the count it binds is 2, not 3, so the root differs.
         assert_eq!(
-            forged.verify_with_leaf_count(ids[2], root, 3),
-            Err(MerkleError::LeafCountMismatch {
-                claimed: 2,
-                actual: 3
+            forged.verify(ids[2], root),
+            Err(MerkleError::RootMismatch {
+                computed: root_from_top(2, &top),
+                expected: root,
             })
         );
+        assert_eq!(merkle_proof(&ids, 2).unwrap().verify(ids[2], root), Ok(()));
     }
 
     /// Produced by an independent Python script (see the file's `readme`).
@@ -603,14 +623,21 @@ mod tests {
             let root: MerkleRoot = serde_json::from_value(case["root"].clone()).unwrap();
             assert_eq!(merkle_levels(&ids), levels, "{} leaves: levels", ids.len());
             assert_eq!(merkle_root(&ids), root, "{} leaves: root", ids.len());
+            let from_top = match levels.last().and_then(|l| l.first()) {
+                Some(top) => root_from_top(ids.len() as u32, top),
+                None => empty_root(),
+            };
+            assert_eq!(
+                from_top,
+                root,
+                "{} leaves: root from the top level",
+                ids.len()
+            );
             if !case["proof"].is_null() {
                 let p: MerkleProof = serde_json::from_value(case["proof"].clone()).unwrap();
                 let i = p.leaf_index() as usize;
                 assert_eq!(merkle_proof(&ids, i).as_ref(), Ok(&p));
-                assert_eq!(
-                    p.verify_with_leaf_count(ids[i], root, ids.len() as u32),
-                    Ok(())
-                );
+                assert_eq!(p.verify(ids[i], root), Ok(()));
             }
         }
     }

@@ -199,6 +199,14 @@ pub struct SignedTransfer {
 }
 
 impl SignedTransfer {
+    /// The id this transfer has as a [`Transaction`] (no copy made).
+    pub fn id(&self) -> TxId {
+        let mut bytes = vec![TAG_TRANSFER];
+        self.transfer.encode_to(&mut bytes);
+        self.signature.encode_to(&mut bytes);
+        TxId::from_hash(tagged_hash(Domain::TxId, &bytes))
+    }
+
     /// Checks the signature against the sender's key.
     pub fn verify_signature(&self) -> Result<(), TxError> {
         self.transfer
@@ -412,6 +420,7 @@ mod tests {
         let b = Transaction::from(pay("alice", "bob", 5, 1));
         assert_eq!(Transaction::decode(&a.encode()), Ok(a.clone()));
         assert_ne!(a.id(), b.id());
+        assert_eq!(a.as_transfer().unwrap().id(), a.id());
         let cb = Transaction::Coinbase(Coinbase {
             height: 3,
             to: Keypair::from_name("miner").address(),

@@ -3,4 +3,8 @@
 
 mod bft;
 mod chain;
+mod determinism;
+mod encoding;
 mod support;
+mod vectors;
+mod world;
