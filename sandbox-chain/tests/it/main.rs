@@ -3,6 +3,7 @@
 
 mod bft;
 mod chain;
+mod consensus;
 mod determinism;
 mod encoding;
 mod support;
