@@ -274,6 +274,13 @@ pub fn build_grader(cli: &Cli, root: &Path, registry: Registry) -> Result<Grader
                 .with_context(|| format!("CHAINLAB_SEED={seed} is not a number"))?,
         );
     }
+    if let Ok(secs) = std::env::var("CHAINLAB_RUN_TIMEOUT_SECS") {
+        let secs: u64 = secs
+            .parse()
+            .with_context(|| format!("CHAINLAB_RUN_TIMEOUT_SECS={secs} is not a number"))?;
+        settings.run_limits.wall = std::time::Duration::from_secs(secs);
+        settings.run_limits.cpu_secs = secs;
+    }
     Ok(Grader {
         registry,
         sandbox: sb,

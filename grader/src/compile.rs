@@ -263,22 +263,35 @@ fn stage_sysroot(sysroot: &Path, host: &str, cache: &Path, version: &str) -> Res
     if done.is_file() {
         return Ok(staged);
     }
-    let _ = std::fs::remove_dir_all(&staged);
+    // Build next to the final place and rename: concurrent graders may race.
+    let building = cache.join(format!("sysroot-{tag}.building-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&building);
     let parts = [
         PathBuf::from("bin/rustc"),
         PathBuf::from("lib/rustlib").join(host),
     ];
     for part in &parts {
-        link_tree(&sysroot.join(part), &staged.join(part))?;
+        link_tree(&sysroot.join(part), &building.join(part))?;
     }
     for entry in std::fs::read_dir(sysroot.join("lib")).context("reading the sysroot")? {
         let entry = entry?;
         if entry.file_type()?.is_file() || entry.file_type()?.is_symlink() {
-            link_tree(&entry.path(), &staged.join("lib").join(entry.file_name()))?;
+            link_tree(&entry.path(), &building.join("lib").join(entry.file_name()))?;
         }
     }
-    make_tree_readable(cache)?;
-    std::fs::write(&done, "").context("marking the staged sysroot complete")?;
+    make_tree_readable(&building)?;
+    std::fs::write(building.join(".complete"), "")
+        .context("marking the staged sysroot complete")?;
+    if std::fs::rename(&building, &staged).is_err() {
+        // Someone else finished first (or a stale incomplete copy is there).
+        let _ = std::fs::remove_dir_all(&building);
+        if !done.is_file() {
+            bail!(
+                "could not stage the sysroot at {}; remove it and retry",
+                staged.display()
+            );
+        }
+    }
     Ok(staged)
 }
 
@@ -307,15 +320,24 @@ fn link_tree(from: &Path, to: &Path) -> Result<()> {
 /// `chmod -R a+rX` on grader-owned directories.
 fn make_tree_readable(root: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let meta = std::fs::symlink_metadata(root)?;
+    // Another grader may be changing the cache at the same time: a vanished
+    // entry is not an error.
+    let meta = match std::fs::symlink_metadata(root) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
     if meta.file_type().is_symlink() {
         return Ok(());
     }
     let mode = meta.permissions().mode();
     if meta.is_dir() {
         set_mode(root, mode | 0o555)?;
-        for entry in std::fs::read_dir(root)? {
-            make_tree_readable(&entry?.path())?;
+        let Ok(entries) = std::fs::read_dir(root) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            make_tree_readable(&entry.path())?;
         }
     } else {
         let x = if mode & 0o100 != 0 { 0o111 } else { 0 };
@@ -400,7 +422,7 @@ fn build_deps(cache: &Path) -> Result<(PathBuf, Vec<(String, String)>)> {
         bail!("the template build did not produce every expected crate: got {externs:?}");
     }
     let deps = target.join("release/deps");
-    make_tree_readable(cache)?;
+    make_tree_readable(&tdir)?;
     std::fs::write(
         &stamp,
         serde_json::to_string(&(stamp_key, &deps, &externs))?,

@@ -357,13 +357,14 @@ impl Grader {
         let mut cur = (input.clone(), expected.clone(), actual.clone());
         let mut steps = 0;
         let mut printed = String::new();
-        // A time-out costs a full wall-clock limit per launch: do not shrink those.
-        let timed_out = matches!(actual, Answer::NoAnswer(m) if m.contains("time limit"));
-        for _ in 0..if timed_out {
-            0
-        } else {
-            self.settings.shrink_rounds
-        } {
+        // A time-out costs a full wall-clock limit per launch: do not shrink
+        // those; a crash costs a launch per step: shrink it only a little.
+        let rounds = match actual {
+            Answer::NoAnswer(m) if m.contains("time limit") => 0,
+            Answer::NoAnswer(_) => 2,
+            _ => self.settings.shrink_rounds,
+        };
+        for _ in 0..rounds {
             let mut cands = op.shrink(&cur.0);
             cands.truncate(48);
             let expect: Vec<Option<Value>> = cands.iter().map(|c| op.reference(c).ok()).collect();

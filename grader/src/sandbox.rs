@@ -140,7 +140,11 @@ impl Sandbox {
         } else {
             None
         };
-        let bwrap = find_in_path("bwrap");
+        // CHAINLAB_BWRAP names the bubblewrap binary (tests point it nowhere).
+        let bwrap = match std::env::var_os("CHAINLAB_BWRAP") {
+            Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
+            None => find_in_path("bwrap"),
+        };
         let probe = match &bwrap {
             None => Err(anyhow::anyhow!(
                 "bubblewrap (`bwrap`) is not installed; on Debian/Ubuntu: apt-get install bubblewrap"
@@ -309,6 +313,7 @@ impl Sandbox {
                     let flag = if b.writable { "--write" } else { "--read" };
                     jail_args.push(format!("{flag}={}", b.host.display()).into());
                 }
+                jail_args.push(format!("--write={}", std::env::temp_dir().display()).into());
                 jail_args.push("--".into());
                 jail_args.push(rewrite(&job.program.to_string_lossy()).into());
                 jail_args.extend(job.args.iter().map(|a| OsString::from(rewrite(a))));
