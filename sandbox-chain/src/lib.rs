@@ -12,3 +12,52 @@
         clippy::arithmetic_side_effects
     )
 )]
+
+pub mod amount;
+pub mod block;
+pub mod chain;
+pub mod demo;
+pub mod encode;
+pub mod hash;
+pub mod json;
+pub mod keys;
+pub mod ledger;
+pub mod mempool;
+pub mod merkle;
+pub mod pow;
+pub mod tx;
+
+pub use json::{ImportError, MAX_JSON_BYTES};
+
+/// Feeds arbitrary bytes to every decoder and validator of the crate: the
+/// body of the fuzz target (`cargo xtask fuzz`) and of the no-panic property
+/// tests. It must return normally for every input.
+#[doc(hidden)]
+pub fn fuzz_decode(data: &[u8]) {
+    use encode::Decode;
+    let _ = hash::Hash256::decode(data);
+    let _ = keys::PublicKey::decode(data);
+    let _ = keys::Signature::decode(data);
+    let _ = keys::Address::decode(data);
+    let _ = pow::Target::decode(data);
+    let _ = merkle::MerkleProof::decode(data);
+    if let Ok(header) = pow::Header::decode(data) {
+        let _ = header.meets_target();
+    }
+    if let Ok(tx) = tx::Transaction::decode(data)
+        && let Some(t) = tx.as_transfer()
+    {
+        let _ = t.check_stateless(1);
+    }
+    if let Ok(block) = block::Block::decode(data) {
+        let _ = block.check_stateless(block.header.chain_id, block::MAX_BLOCK_TXS, true);
+        let mut chain = chain::Chain::new(demo::demo_params());
+        let _ = chain.insert(block);
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = json::ChainFile::import(text);
+        let _ = tx::Transaction::from_json(text, 1);
+        let _ = hash::BlockHash::from_hex(text);
+        let _ = keys::PublicKey::from_hex(text);
+    }
+}

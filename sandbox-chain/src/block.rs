@@ -1,0 +1,394 @@
+//! Blocks: a header plus transactions, and the rules a block must follow.
+//!
+//! Validation has two stages. [`Block::check_stateless`] needs nothing but
+//! the block (proof of work, Merkle root, shape, signatures, verified in one
+//! batch). [`Block::apply`] needs the ledger of the parent block and returns
+//! the new ledger, or the first rule broken; it never half-applies.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::amount::Amount;
+use crate::encode::{Decode, DecodeError, Encode, Reader, put_list};
+use crate::hash::{BlockHash, Domain, MerkleRoot, TxId};
+use crate::keys::{Address, SignedMessage, verify_batch};
+use crate::ledger::Ledger;
+use crate::merkle::merkle_root;
+use crate::pow::{Header, Target};
+use crate::tx::{Coinbase, Transaction, TxError};
+
+/// The most transactions a block may hold (coinbase included), whatever the
+/// chain's own limit.
+pub const MAX_BLOCK_TXS: u32 = 10_000;
+
+/// A rule a block breaks. Messages say which block and which transaction.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BlockError {
+    /// The header hash is above the target.
+    #[error(
+        "block {height}: its hash {hash} is above the target, so the proof of work is missing (try more nonces)"
+    )]
+    InsufficientWork {
+        /// Height of the block.
+        height: u64,
+        /// Its hash.
+        hash: BlockHash,
+    },
+    /// The header's Merkle root does not match the transactions.
+    #[error(
+        "block {height}: the header's Merkle root {in_header} does not match its transactions (they hash to {computed}): a transaction was changed, added or removed"
+    )]
+    MerkleMismatch {
+        /// Height of the block.
+        height: u64,
+        /// Root in the header.
+        in_header: MerkleRoot,
+        /// Root of the transactions.
+        computed: MerkleRoot,
+    },
+    /// The block has no transactions at all.
+    #[error("block {height} has no transactions: the first one must be the coinbase")]
+    Empty {
+        /// Height of the block.
+        height: u64,
+    },
+    /// The first transaction is not a coinbase.
+    #[error("block {height}: the first transaction must be the coinbase")]
+    FirstNotCoinbase {
+        /// Height of the block.
+        height: u64,
+    },
+    /// A coinbase appears after the first transaction.
+    #[error(
+        "block {height}: transaction {index} is a second coinbase; only the first transaction may create coins"
+    )]
+    ExtraCoinbase {
+        /// Height of the block.
+        height: u64,
+        /// Position of the extra coinbase.
+        index: usize,
+    },
+    /// The coinbase names another height.
+    #[error("block {height}: the coinbase says height {found}")]
+    CoinbaseHeight {
+        /// Height of the block.
+        height: u64,
+        /// Height in the coinbase.
+        found: u64,
+    },
+    /// The coinbase pays more or less than the reward plus fees.
+    #[error(
+        "block {height}: the coinbase pays {found} but must pay exactly the reward {reward} plus the fees {fees}"
+    )]
+    CoinbaseAmount {
+        /// Height of the block.
+        height: u64,
+        /// What it pays.
+        found: Amount,
+        /// The block reward.
+        reward: Amount,
+        /// The fees of the block's transfers.
+        fees: Amount,
+    },
+    /// Too many transactions.
+    #[error("block {height} has {count} transactions but at most {max} are allowed")]
+    TooManyTxs {
+        /// Height of the block.
+        height: u64,
+        /// Transactions in the block.
+        count: usize,
+        /// The limit.
+        max: u32,
+    },
+    /// The same transaction twice.
+    #[error("block {height}: transaction {index} ({txid}) appears twice")]
+    DuplicateTx {
+        /// Height of the block.
+        height: u64,
+        /// Second position.
+        index: usize,
+        /// Its id.
+        txid: TxId,
+    },
+    /// A transaction breaks a rule.
+    #[error("block {height}, transaction {index}: {error}")]
+    Tx {
+        /// Height of the block.
+        height: u64,
+        /// Position in the block.
+        index: usize,
+        /// The rule broken.
+        error: TxError,
+    },
+    /// The header names another chain.
+    #[error("block {height} is for chain {found} but this is chain {expected}")]
+    WrongChain {
+        /// Height of the block.
+        height: u64,
+        /// This chain's id.
+        expected: u32,
+        /// The header's chain id.
+        found: u32,
+    },
+    /// The height is not the parent's plus one.
+    #[error("block {hash} says height {found} but its parent is at height {parent}, so it must be {}", parent.saturating_add(1))]
+    WrongHeight {
+        /// The block.
+        hash: BlockHash,
+        /// Its claimed height.
+        found: u64,
+        /// The parent's height.
+        parent: u64,
+    },
+    /// The timestamp is not after the parent's.
+    #[error("block {height}: its time {found} ms is not after its parent's time {parent} ms")]
+    TimeNotAfterParent {
+        /// Height of the block.
+        height: u64,
+        /// Its timestamp.
+        found: u64,
+        /// The parent's timestamp.
+        parent: u64,
+    },
+    /// The target differs from what the retargeting rule gives.
+    #[error(
+        "block {height}: its target {found} differs from the required {expected} (difficulty retargeting)"
+    )]
+    WrongTarget {
+        /// Height of the block.
+        height: u64,
+        /// The header's target.
+        found: Target,
+        /// The target the rule requires.
+        expected: Target,
+    },
+}
+
+/// A block: the header (whose hash is the block's id and its proof of work)
+/// and the transactions the header's Merkle root commits to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Block {
+    /// The header.
+    pub header: Header,
+    /// The transactions, coinbase first.
+    pub txs: Vec<Transaction>,
+}
+
+impl Block {
+    /// The block's id: the hash of its header.
+    pub fn hash(&self) -> BlockHash {
+        self.header.hash()
+    }
+
+    /// The height.
+    pub fn height(&self) -> u64 {
+        self.header.height
+    }
+
+    /// The ids of the transactions, in order.
+    pub fn txids(&self) -> Vec<TxId> {
+        self.txs.iter().map(Transaction::id).collect()
+    }
+
+    /// The Merkle root of the transactions.
+    pub fn compute_merkle_root(&self) -> MerkleRoot {
+        merkle_root(&self.txids())
+    }
+
+    /// The coinbase, if the first transaction is one.
+    pub fn coinbase(&self) -> Option<&Coinbase> {
+        match self.txs.first() {
+            Some(Transaction::Coinbase(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Who the coinbase pays (the producer of the block), if any.
+    pub fn producer(&self) -> Option<Address> {
+        self.coinbase().map(|c| c.to)
+    }
+
+    /// Checks everything that needs no other block and no ledger: chain id,
+    /// proof of work (if `check_work`), Merkle root, coinbase placement, no
+    /// duplicates, each transfer's form and chain, and every signature (in
+    /// one batch).
+    pub fn check_stateless(
+        &self,
+        chain_id: u32,
+        max_txs: u32,
+        check_work: bool,
+    ) -> Result<(), BlockError> {
+        let height = self.header.height;
+        if self.header.chain_id != chain_id {
+            return Err(BlockError::WrongChain {
+                height,
+                expected: chain_id,
+                found: self.header.chain_id,
+            });
+        }
+        if check_work {
+            let hash = self.hash();
+            if !self.header.target.is_met_by(&hash) {
+                return Err(BlockError::InsufficientWork { height, hash });
+            }
+        }
+        let max = max_txs.min(MAX_BLOCK_TXS);
+        if self.txs.len() > max as usize {
+            return Err(BlockError::TooManyTxs {
+                height,
+                count: self.txs.len(),
+                max,
+            });
+        }
+        let txids = self.txids();
+        let computed = merkle_root(&txids);
+        if computed != self.header.merkle_root {
+            return Err(BlockError::MerkleMismatch {
+                height,
+                in_header: self.header.merkle_root,
+                computed,
+            });
+        }
+        let mut seen = BTreeSet::new();
+        for (index, txid) in txids.iter().enumerate() {
+            if !seen.insert(*txid) {
+                return Err(BlockError::DuplicateTx {
+                    height,
+                    index,
+                    txid: *txid,
+                });
+            }
+        }
+        match self.txs.first() {
+            None => return Err(BlockError::Empty { height }),
+            Some(Transaction::Coinbase(c)) if c.height != height => {
+                return Err(BlockError::CoinbaseHeight {
+                    height,
+                    found: c.height,
+                });
+            }
+            Some(Transaction::Coinbase(_)) => {}
+            Some(Transaction::Transfer(_)) => return Err(BlockError::FirstNotCoinbase { height }),
+        }
+        let mut signing = Vec::with_capacity(self.txs.len());
+        for (index, tx) in self.txs.iter().enumerate().skip(1) {
+            match tx {
+                Transaction::Coinbase(_) => {
+                    return Err(BlockError::ExtraCoinbase { height, index });
+                }
+                Transaction::Transfer(t) => {
+                    t.transfer.check_form().map_err(|error| BlockError::Tx {
+                        height,
+                        index,
+                        error,
+                    })?;
+                    if t.transfer.chain_id != chain_id {
+                        let error = TxError::WrongChain {
+                            expected: chain_id,
+                            found: t.transfer.chain_id,
+                        };
+                        return Err(BlockError::Tx {
+                            height,
+                            index,
+                            error,
+                        });
+                    }
+                    signing.push((index, t.transfer.signing_bytes()));
+                }
+            }
+        }
+        let items: Vec<SignedMessage<'_>> = signing
+            .iter()
+            .filter_map(|(index, bytes)| {
+                let t = self.txs.get(*index)?.as_transfer()?;
+                Some(SignedMessage {
+                    key: &t.transfer.from,
+                    domain: Domain::Transfer,
+                    message: bytes,
+                    signature: &t.signature,
+                })
+            })
+            .collect();
+        verify_batch(&items).map_err(|(i, _)| {
+            let index = signing.get(i).map_or(0, |(index, _)| *index);
+            let from = self
+                .txs
+                .get(index)
+                .and_then(Transaction::as_transfer)
+                .map(|t| t.transfer.sender())
+                .unwrap_or_default();
+            BlockError::Tx {
+                height,
+                index,
+                error: TxError::BadSignature { from },
+            }
+        })
+    }
+
+    /// Applies the block's transactions to `parent_ledger` (the ledger after
+    /// the parent block) and returns the new ledger. The coinbase must pay
+    /// exactly `reward` plus the fees. Call [`Block::check_stateless`] first:
+    /// this does not re-verify signatures.
+    pub fn apply(&self, parent_ledger: &Ledger, reward: Amount) -> Result<Ledger, BlockError> {
+        let height = self.header.height;
+        let coinbase = self
+            .coinbase()
+            .ok_or(BlockError::FirstNotCoinbase { height })?;
+        let mut ledger = parent_ledger.clone();
+        let mut fees = Amount::ZERO;
+        for (index, tx) in self.txs.iter().enumerate().skip(1) {
+            let Some(t) = tx.as_transfer() else {
+                return Err(BlockError::ExtraCoinbase { height, index });
+            };
+            ledger
+                .apply_transfer(t, coinbase.to)
+                .map_err(|error| BlockError::Tx {
+                    height,
+                    index,
+                    error,
+                })?;
+            fees = fees.checked_add(t.transfer.fee).ok_or(BlockError::Tx {
+                height,
+                index,
+                error: TxError::Overflow {
+                    what: "the block's fees",
+                },
+            })?;
+        }
+        let owed = reward.checked_add(fees);
+        if owed != Some(coinbase.amount) {
+            return Err(BlockError::CoinbaseAmount {
+                height,
+                found: coinbase.amount,
+                reward,
+                fees,
+            });
+        }
+        ledger
+            .credit(coinbase.to, reward)
+            .map_err(|error| BlockError::Tx {
+                height,
+                index: 0,
+                error,
+            })?;
+        Ok(ledger)
+    }
+}
+
+impl Encode for Block {
+    fn encode_to(&self, out: &mut Vec<u8>) {
+        self.header.encode_to(out);
+        put_list(out, &self.txs);
+    }
+}
+
+impl Decode for Block {
+    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(Block {
+            header: Header::decode_from(r)?,
+            txs: r.list("transactions", MAX_BLOCK_TXS)?,
+        })
+    }
+}

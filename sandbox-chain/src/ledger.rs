@@ -1,0 +1,315 @@
+//! The ledger: every account's balance and next nonce.
+//!
+//! State transitions are pure: they validate everything first, then return a
+//! new ledger, so a refused transaction or block never half-applies.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::amount::Amount;
+use crate::encode::{Encode, put_len};
+use crate::hash::{Domain, StateRoot, tagged_hash};
+use crate::keys::Address;
+use crate::tx::{SignedTransfer, TxError};
+
+/// One account's state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Coins owned.
+    pub balance: Amount,
+    /// The nonce its next transfer must carry (= transfers made so far).
+    pub nonce: u64,
+}
+
+impl Encode for Account {
+    fn encode_to(&self, out: &mut Vec<u8>) {
+        self.balance.encode_to(out);
+        self.nonce.encode_to(out);
+    }
+}
+
+/// Balances and nonces by address. Accounts never touched are zero.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ledger {
+    accounts: BTreeMap<Address, Account>,
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Ledger::default()
+    }
+
+    /// A ledger with these starting balances (the genesis allocation).
+    /// Repeated addresses add up; returns `None` if a sum overflows.
+    pub fn with_balances(balances: impl IntoIterator<Item = (Address, Amount)>) -> Option<Self> {
+        let mut ledger = Ledger::new();
+        for (address, amount) in balances {
+            ledger.credit(address, amount).ok()?;
+        }
+        Some(ledger)
+    }
+
+    /// The state of `address` (zero if never used).
+    pub fn account(&self, address: &Address) -> Account {
+        self.accounts.get(address).copied().unwrap_or_default()
+    }
+
+    /// The balance of `address`.
+    pub fn balance(&self, address: &Address) -> Amount {
+        self.account(address).balance
+    }
+
+    /// The nonce the next transfer from `address` must carry.
+    pub fn next_nonce(&self, address: &Address) -> u64 {
+        self.account(address).nonce
+    }
+
+    /// Every non-empty account, in address order.
+    pub fn accounts(&self) -> impl Iterator<Item = (&Address, &Account)> {
+        self.accounts.iter()
+    }
+
+    /// The total of all balances.
+    pub fn total_supply(&self) -> Option<Amount> {
+        Amount::checked_sum(self.accounts.values().map(|a| a.balance))
+    }
+
+    /// Adds `amount` to `address`.
+    pub fn credit(&mut self, address: Address, amount: Amount) -> Result<(), TxError> {
+        let account = self.accounts.entry(address).or_default();
+        account.balance = account
+            .balance
+            .checked_add(amount)
+            .ok_or(TxError::Overflow {
+                what: "the recipient's balance",
+            })?;
+        Ok(())
+    }
+
+    /// Checks a transfer against this ledger: nonce order and funds. The
+    /// signature and form are checked by [`SignedTransfer::check_stateless`].
+    pub fn check_transfer(&self, tx: &SignedTransfer) -> Result<(), TxError> {
+        let t = &tx.transfer;
+        let from = t.sender();
+        let account = self.account(&from);
+        if t.nonce < account.nonce {
+            return Err(TxError::NonceUsed {
+                from,
+                nonce: t.nonce,
+                next: account.nonce,
+            });
+        }
+        if t.nonce > account.nonce {
+            return Err(TxError::NonceAhead {
+                from,
+                nonce: t.nonce,
+                next: account.nonce,
+            });
+        }
+        let needed = t.total()?;
+        if needed > account.balance {
+            return Err(TxError::InsufficientFunds {
+                from,
+                needed,
+                available: account.balance,
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks and applies a transfer, crediting the fee to `fee_to`. Every
+    /// new value is computed before anything is written, so on error the
+    /// ledger is unchanged.
+    pub fn apply_transfer(&mut self, tx: &SignedTransfer, fee_to: Address) -> Result<(), TxError> {
+        self.check_transfer(tx)?;
+        let t = &tx.transfer;
+        let from = t.sender();
+        let total = t.total()?;
+        let mut writes: BTreeMap<Address, Account> = BTreeMap::new();
+        let mut sender = self.account(&from);
+        let available = sender.balance;
+        sender.balance = available
+            .checked_sub(total)
+            .ok_or(TxError::InsufficientFunds {
+                from,
+                needed: total,
+                available,
+            })?;
+        sender.nonce = sender.nonce.checked_add(1).ok_or(TxError::Overflow {
+            what: "the sender's nonce",
+        })?;
+        writes.insert(from, sender);
+        for (to, amount, what) in [
+            (t.to, t.amount, "the recipient's balance"),
+            (fee_to, t.fee, "the fee collector's balance"),
+        ] {
+            let mut account = writes
+                .get(&to)
+                .copied()
+                .unwrap_or_else(|| self.account(&to));
+            account.balance = account
+                .balance
+                .checked_add(amount)
+                .ok_or(TxError::Overflow { what })?;
+            writes.insert(to, account);
+        }
+        self.accounts.extend(writes);
+        Ok(())
+    }
+
+    /// Restores accounts to earlier values (used to undo a block in a reorg).
+    pub fn restore(&mut self, previous: &[(Address, Option<Account>)]) {
+        for (address, account) in previous {
+            match account {
+                Some(a) => self.accounts.insert(*address, *a),
+                None => self.accounts.remove(address),
+            };
+        }
+    }
+
+    /// The prior value of every account that differs between `self` (before)
+    /// and `after`: applying it to `after` with [`Ledger::restore`] gives `self`.
+    pub fn diff_from(&self, after: &Ledger) -> Vec<(Address, Option<Account>)> {
+        let mut changed: Vec<(Address, Option<Account>)> = Vec::new();
+        for (address, account) in &after.accounts {
+            let before = self.accounts.get(address);
+            if before != Some(account) {
+                changed.push((*address, before.copied()));
+            }
+        }
+        for (address, account) in &self.accounts {
+            if !after.accounts.contains_key(address) {
+                changed.push((*address, Some(*account)));
+            }
+        }
+        changed
+    }
+
+    /// One hash over every account: `tagged_hash("chainlab:ledger-state:v1",
+    /// count || (address || balance || nonce)*)`, accounts in address order.
+    pub fn state_root(&self) -> StateRoot {
+        let mut bytes =
+            Vec::with_capacity(self.accounts.len().saturating_mul(36).saturating_add(4));
+        put_len(&mut bytes, self.accounts.len());
+        for (address, account) in &self.accounts {
+            address.encode_to(&mut bytes);
+            account.encode_to(&mut bytes);
+        }
+        StateRoot::from_hash(tagged_hash(Domain::LedgerState, &bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::Keypair;
+    use crate::tx::Transfer;
+
+    fn addr(name: &str) -> Address {
+        Keypair::from_name(name).address()
+    }
+
+    fn pay(from: &str, to: &str, amount: u64, fee: u64, nonce: u64) -> SignedTransfer {
+        let key = Keypair::from_name(from);
+        Transfer {
+            chain_id: 1,
+            from: key.public(),
+            to: addr(to),
+            amount: Amount::new(amount),
+            fee: Amount::new(fee),
+            nonce,
+            memo: String::new(),
+        }
+        .sign(&key)
+    }
+
+    #[test]
+    fn transfer_moves_coins_and_fee() {
+        let mut l = Ledger::with_balances([(addr("alice"), Amount::new(25))]).unwrap();
+        l.apply_transfer(&pay("alice", "bob", 10, 2, 0), addr("miner"))
+            .unwrap();
+        assert_eq!(l.balance(&addr("alice")), Amount::new(13));
+        assert_eq!(l.balance(&addr("bob")), Amount::new(10));
+        assert_eq!(l.balance(&addr("miner")), Amount::new(2));
+        assert_eq!(l.next_nonce(&addr("alice")), 1);
+        assert_eq!(l.total_supply(), Some(Amount::new(25)));
+    }
+
+    #[test]
+    fn replay_and_double_spend_are_caught() {
+        let mut l = Ledger::with_balances([(addr("alice"), Amount::new(25))]).unwrap();
+        let first = pay("alice", "bob", 10, 0, 0);
+        l.apply_transfer(&first, addr("miner")).unwrap();
+        // Replaying the very same signed transfer.
+        let e = l.apply_transfer(&first, addr("miner")).unwrap_err();
+        assert!(matches!(
+            e,
+            TxError::NonceUsed {
+                nonce: 0,
+                next: 1,
+                ..
+            }
+        ));
+        assert!(e.to_string().contains("replay or a double spend"));
+        // A different payment reusing the nonce (double spend).
+        assert!(matches!(
+            l.check_transfer(&pay("alice", "carol", 10, 0, 0)),
+            Err(TxError::NonceUsed { .. })
+        ));
+        assert!(matches!(
+            l.check_transfer(&pay("alice", "carol", 1, 0, 5)),
+            Err(TxError::NonceAhead { .. })
+        ));
+    }
+
+    #[test]
+    fn insufficient_funds_message() {
+        let l = Ledger::with_balances([(addr("alice"), Amount::new(25))]).unwrap();
+        let e = l
+            .check_transfer(&pay("alice", "bob", 28, 2, 0))
+            .unwrap_err();
+        assert_eq!(
+            e,
+            TxError::InsufficientFunds {
+                from: addr("alice"),
+                needed: Amount::new(30),
+                available: Amount::new(25)
+            }
+        );
+        assert!(
+            e.to_string()
+                .ends_with("spends 30 (amount plus fee) but has only 25")
+        );
+    }
+
+    #[test]
+    fn failed_apply_changes_nothing() {
+        let mut l = Ledger::with_balances([(addr("alice"), Amount::MAX)]).unwrap();
+        l.credit(addr("bob"), Amount::MAX).unwrap();
+        let before = l.clone();
+        // bob's balance would overflow.
+        assert!(
+            l.apply_transfer(&pay("alice", "bob", 1, 0, 0), addr("miner"))
+                .is_err()
+        );
+        assert_eq!(l, before);
+    }
+
+    #[test]
+    fn diff_and_restore_round_trip() {
+        let before = Ledger::with_balances([(addr("alice"), Amount::new(25))]).unwrap();
+        let mut after = before.clone();
+        after
+            .apply_transfer(&pay("alice", "bob", 10, 2, 0), addr("miner"))
+            .unwrap();
+        let undo = before.diff_from(&after);
+        assert_eq!(undo.len(), 3);
+        let mut back = after.clone();
+        back.restore(&undo);
+        assert_eq!(back, before);
+        assert_eq!(back.state_root(), before.state_root());
+        assert_ne!(after.state_root(), before.state_root());
+    }
+}

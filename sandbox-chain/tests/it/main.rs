@@ -1,0 +1,7 @@
+//! Integration tests of sandbox-chain: one test binary, one module per area.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod chain;
+mod encoding;
+mod support;
+mod vectors;

@@ -1,0 +1,294 @@
+//! `cargo xtask test`: every check, in order, stopping at the first failure.
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::util::{self, cargo};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Options of `cargo xtask test`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Options {
+    /// Only fmt, clippy and the native tests.
+    quick: bool,
+}
+
+impl Options {
+    pub(crate) fn parse(args: &[String]) -> Result<Options> {
+        let mut options = Options::default();
+        for arg in args {
+            match arg.as_str() {
+                "--quick" => options.quick = true,
+                other => bail!("`cargo xtask test` does not know `{other}` (try --quick)"),
+            }
+        }
+        Ok(options)
+    }
+}
+
+pub(crate) fn run(options: Options) -> Result<()> {
+    let start = Instant::now();
+    install_toolchain_parts(!options.quick)?;
+
+    let total = if options.quick { 3 } else { 6 };
+    let mut steps = Steps::new(total);
+    steps.run("fmt", || util::run(&mut cargo(["fmt", "--all", "--check"])))?;
+    steps.run("clippy", || {
+        util::run(&mut cargo([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.run("native tests", || {
+        util::run(&mut cargo(["test", "--workspace"]))
+    })?;
+    if !options.quick {
+        steps.run("wasm32 build", || {
+            util::run(&mut cargo([
+                "build",
+                "-p",
+                "sandbox-chain",
+                "--target",
+                WASM_TARGET,
+            ]))
+        })?;
+        let mut runner = None;
+        steps.run("wasm test runner build", || {
+            runner = Some(build_wasm_test_runner()?);
+            Ok(())
+        })?;
+        steps.run("wasm32 tests (Node.js)", || {
+            let runner = runner
+                .as_ref()
+                .context("the wasm test runner was not built")?;
+            run_wasm_tests(runner)
+        })?;
+    }
+    println!(
+        "xtask test: all {total} steps passed in {:.1} s",
+        util::seconds_since(start)
+    );
+    // The closing line, in the `N passed, N failed` form that CI reads.
+    println!("xtask: {total} passed, 0 failed");
+    Ok(())
+}
+
+/// Counts and times the steps; on a failure prints the closing line and names
+/// the step in the error.
+struct Steps {
+    total: usize,
+    passed: usize,
+}
+
+impl Steps {
+    fn new(total: usize) -> Steps {
+        Steps { total, passed: 0 }
+    }
+
+    fn run(&mut self, name: &str, step: impl FnOnce() -> Result<()>) -> Result<()> {
+        let number = self.passed + 1;
+        println!("\n==> xtask test: step {number}/{} {name}", self.total);
+        let start = Instant::now();
+        let result = step();
+        let seconds = util::seconds_since(start);
+        match result {
+            Ok(()) => {
+                self.passed += 1;
+                println!(
+                    "==> xtask test: step {number}/{} {name}: ok in {seconds:.1} s",
+                    self.total
+                );
+                Ok(())
+            }
+            Err(error) => {
+                println!(
+                    "==> xtask test: step {number}/{} {name}: FAILED after {seconds:.1} s",
+                    self.total
+                );
+                println!("xtask: {} passed, 1 failed", self.passed);
+                Err(error.context(format!(
+                    "`cargo xtask test` stopped at step {number}/{} ({name})",
+                    self.total
+                )))
+            }
+        }
+    }
+}
+
+/// On a fresh machine: adds rustfmt, clippy and (unless quick) the wasm32
+/// target to the active toolchain if they are missing.
+fn install_toolchain_parts(wasm: bool) -> Result<()> {
+    if !util::succeeds(Command::new("rustup").arg("--version")) {
+        println!(
+            "xtask test: rustup not found; assuming rustfmt, clippy and the {WASM_TARGET} \
+             target are installed"
+        );
+        return Ok(());
+    }
+    let components =
+        util::output(Command::new("rustup").args(["component", "list", "--installed"]))
+            .context("could not list the installed rustup components")?;
+    for component in ["rustfmt", "clippy"] {
+        if !components.lines().any(|line| line.starts_with(component)) {
+            util::run(Command::new("rustup").args(["component", "add", component]))
+                .with_context(|| format!("could not install the rustup component {component}"))?;
+        }
+    }
+    if wasm {
+        let targets = util::output(Command::new("rustup").args(["target", "list", "--installed"]))
+            .context("could not list the installed rustup targets")?;
+        if !targets.lines().any(|line| line.trim() == WASM_TARGET) {
+            util::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+                .with_context(|| format!("could not install the {WASM_TARGET} target"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds `wasm-test-runner` (wasm-bindgen-cli as a library) after checking
+/// that it matches the `wasm-bindgen` the tests are compiled against.
+fn build_wasm_test_runner() -> Result<std::path::PathBuf> {
+    let lock_path = util::project_root().join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path)
+        .with_context(|| format!("could not read {}", lock_path.display()))?;
+    check_wasm_bindgen_versions(&lock)?;
+    util::run(&mut cargo([
+        "build",
+        "-p",
+        "xtask",
+        "--features",
+        "wasm-runner",
+        "--bin",
+        "wasm-test-runner",
+    ]))?;
+    let runner = util::target_dir()?
+        .join("debug")
+        .join(format!("wasm-test-runner{}", std::env::consts::EXE_SUFFIX));
+    if !runner.is_file() {
+        bail!(
+            "the wasm test runner was built but is not at {}",
+            runner.display()
+        );
+    }
+    Ok(runner)
+}
+
+fn run_wasm_tests(runner: &std::path::Path) -> Result<()> {
+    let node = util::output(Command::new("node").arg("--version")).context(
+        "Node.js (`node`) is needed to run the wasm32 tests; install it (Debian: apt-get install nodejs)",
+    )?;
+    println!("xtask test: wasm32 tests run in Node.js {}", node.trim());
+    util::run(
+        cargo([
+            "test",
+            "-p",
+            "sandbox-chain",
+            "--target",
+            WASM_TARGET,
+            "--test",
+            "wasm",
+        ])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner),
+    )
+}
+
+/// The wasm-bindgen test runner refuses test binaries made by another
+/// wasm-bindgen version; say so before a long build, in words that name the fix.
+fn check_wasm_bindgen_versions(lock: &str) -> Result<()> {
+    let versions = |name: &str| -> Vec<String> {
+        lock_versions(lock, name)
+            .into_iter()
+            .map(String::from)
+            .collect()
+    };
+    let bindgen = versions("wasm-bindgen");
+    let cli = versions("wasm-bindgen-cli");
+    match (bindgen.as_slice(), cli.as_slice()) {
+        ([bindgen], [cli]) if bindgen == cli => Ok(()),
+        ([], _) => bail!(
+            "Cargo.lock has no wasm-bindgen; the wasm tests need it (through wasm-bindgen-test)"
+        ),
+        _ => bail!(
+            "Cargo.lock has wasm-bindgen {bindgen:?} but wasm-bindgen-cli {cli:?}; they must be \
+             one and the same version: pin both exactly (`=0.2.x`) in [workspace.dependencies] \
+             of the root Cargo.toml"
+        ),
+    }
+}
+
+/// The versions of package `name` recorded in a Cargo.lock.
+fn lock_versions<'a>(lock: &'a str, name: &str) -> Vec<&'a str> {
+    let mut versions = Vec::new();
+    for package in lock.split("[[package]]").skip(1) {
+        let field = |key: &str| {
+            package.lines().find_map(|line| {
+                let (k, v) = line.split_once('=')?;
+                (k.trim() == key).then(|| v.trim().trim_matches('"'))
+            })
+        };
+        if field("name") == Some(name)
+            && let Some(version) = field("version")
+        {
+            versions.push(version);
+        }
+    }
+    versions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCK: &str = r#"
+version = 4
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+dependencies = [
+ "cfg-if",
+]
+
+[[package]]
+name = "wasm-bindgen-cli"
+version = "0.2.130"
+"#;
+
+    #[test]
+    fn lock_versions_finds_exact_name_only() {
+        assert_eq!(lock_versions(LOCK, "wasm-bindgen"), ["0.2.130"]);
+        assert_eq!(lock_versions(LOCK, "wasm-bindgen-cli"), ["0.2.130"]);
+        assert!(lock_versions(LOCK, "cfg-if").is_empty());
+    }
+
+    #[test]
+    fn matching_wasm_bindgen_versions_pass() {
+        assert!(check_wasm_bindgen_versions(LOCK).is_ok());
+    }
+
+    #[test]
+    fn mismatched_wasm_bindgen_versions_are_named() {
+        let lock = LOCK.replacen("0.2.130", "0.2.129", 1);
+        let error = check_wasm_bindgen_versions(&lock).unwrap_err().to_string();
+        assert!(
+            error.contains("0.2.129") && error.contains("0.2.130"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn options_reject_unknown_flags() {
+        assert_eq!(
+            Options::parse(&["--quick".into()]).unwrap(),
+            Options { quick: true }
+        );
+        assert!(Options::parse(&["--quik".into()]).is_err());
+    }
+}
