@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![allow(dead_code)]
 
+pub mod chain;
 mod op;
 mod solution;
 
@@ -43,6 +44,58 @@ pub(crate) mod wire {
     }
     pub(crate) fn hex(bytes: impl AsRef<[u8]>) -> Value {
         Value::String(hex::encode(bytes))
+    }
+    pub(crate) fn header(v: &Value) -> Result<crate::chain::Header, String> {
+        Ok(crate::chain::Header {
+            chain_id: u64_of(v, "chain_id")? as u32,
+            height: u64_of(v, "height")?,
+            parent: hex_array(v, "parent")?,
+            merkle_root: hex_array(v, "merkle_root")?,
+            timestamp_ms: u64_of(v, "timestamp_ms")?,
+            target: hex_array(v, "target")?,
+            nonce: u64_of(v, "nonce")?,
+        })
+    }
+    pub(crate) fn transfer(v: &Value) -> Result<crate::chain::Transfer, String> {
+        Ok(crate::chain::Transfer {
+            chain_id: u64_of(v, "chain_id")? as u32,
+            from: hex_array(v, "from")?,
+            to: hex_array(v, "to")?,
+            amount: u64_of(v, "amount")?,
+            fee: u64_of(v, "fee")?,
+            nonce: u64_of(v, "nonce")?,
+            memo: field(v, "memo")?.as_str().ok_or("`memo` is not a string")?.to_string(),
+        })
+    }
+    pub(crate) fn signed(v: &Value) -> Result<crate::chain::SignedTransfer, String> {
+        Ok(crate::chain::SignedTransfer {
+            transfer: transfer(field(v, "transfer")?)?,
+            signature: hex_array(v, "signature")?,
+        })
+    }
+    pub(crate) fn ledger(v: &Value) -> Result<crate::chain::Ledger, String> {
+        let mut l = crate::chain::Ledger::new();
+        for a in v.as_array().ok_or("ledger is not a list")? {
+            l.insert(
+                hex_array(a, "address")?,
+                crate::chain::Account { balance: u64_of(a, "balance")?, nonce: u64_of(a, "nonce")? },
+            );
+        }
+        Ok(l)
+    }
+    pub(crate) fn ledger_out(l: &crate::chain::Ledger) -> Value {
+        Value::Array(
+            l.iter()
+                .filter(|(_, a)| **a != crate::chain::Account::default())
+                .map(|(k, a)| json!({"address": hex::encode(k), "balance": a.balance, "nonce": a.nonce}))
+                .collect(),
+        )
+    }
+    pub(crate) fn hashes(v: &Value, name: &str) -> Result<Vec<[u8; 32]>, String> {
+        list(v, name)?
+            .iter()
+            .map(|h| hex_of(h)?.try_into().map_err(|_| format!("`{name}`: not 32 bytes")))
+            .collect()
     }
 }
 

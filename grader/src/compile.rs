@@ -26,6 +26,8 @@ const TEMPLATE_MANIFEST: &str = include_str!("../template/Cargo.toml.in");
 const WORKSPACE_LOCK: &str = include_str!("../../Cargo.lock");
 /// Grader-owned harness entry point.
 const HARNESS_MAIN: &str = include_str!("../harness/main.rs");
+/// Grader-owned types handed to student functions (`crate::chain`).
+const HARNESS_CHAIN: &str = include_str!("../harness/chain.rs");
 /// Crates the student's code (and the harness) may use.
 const EXTERN_CRATES: &[&str] = &["sha2", "ed25519_dalek", "hex", "serde_json"];
 
@@ -105,6 +107,7 @@ impl Toolchain {
         for part in [
             self.version.as_str(),
             HARNESS_MAIN,
+            HARNESS_CHAIN,
             op_harness,
             student_src,
             &format!("{:?}", self.rustc_flags()),
@@ -121,6 +124,7 @@ impl Toolchain {
         let out = work.join("build-out");
         sandbox::make_shared_dir(&src)?;
         std::fs::write(src.join("main.rs"), HARNESS_MAIN).context("writing the harness")?;
+        std::fs::write(src.join("chain.rs"), HARNESS_CHAIN).context("writing the harness")?;
         std::fs::write(src.join("op.rs"), op_harness).context("writing the harness")?;
         std::fs::write(src.join("solution.rs"), student_src)
             .context("writing the student's file")?;

@@ -273,7 +273,7 @@ impl Grader {
         for class in op.classes() {
             let mut rng = CaseRng::derive(seed, class.name);
             let inputs = (0..class.cases)
-                .map(|_| op.generate(class.name, &mut rng))
+                .map(|i| op.generate(class.name, i, &mut rng))
                 .collect::<Result<Vec<_>>>()?;
             sets.push((class.name.into(), class.about.into(), true, inputs));
         }

@@ -14,6 +14,10 @@ use std::marker::PhantomData;
 
 use crate::rng::CaseRng;
 
+mod chain_ops;
+mod consensus;
+mod hashing;
+mod merkle;
 mod sha256_hex;
 pub(crate) mod shrink;
 
@@ -42,10 +46,15 @@ pub trait TypedOp: Send + Sync + 'static {
     /// Grader-owned Rust source that decodes an input, calls the student's
     /// function and encodes its output (module `op` of the template crate).
     const HARNESS: &'static str;
-    /// One input of `class`, or `None` when the class name is unknown.
-    fn generate(class: &str, rng: &mut CaseRng) -> Option<Self::Input>;
-    /// The reference answer.
+    /// Input number `index` of `class`, or `None` when the class name is unknown.
+    fn generate(class: &str, index: usize, rng: &mut CaseRng) -> Option<Self::Input>;
+    /// The reference answer (only asked for inputs that are [`TypedOp::valid`]).
     fn reference(input: &Self::Input) -> Self::Output;
+    /// Whether `input` is within the operation's domain (e.g. a public key
+    /// that decodes); shrinking and visible examples never leave it.
+    fn valid(_input: &Self::Input) -> bool {
+        true
+    }
     /// Smaller inputs to try when `input` fails; most promising first.
     fn shrink(input: &Self::Input) -> Vec<Self::Input>;
 }
@@ -56,8 +65,8 @@ pub trait Operation: Send + Sync {
     fn name(&self) -> &'static str;
     /// Hidden case classes in report order.
     fn classes(&self) -> &'static [CaseClass];
-    /// One generated input of `class`.
-    fn generate(&self, class: &str, rng: &mut CaseRng) -> Result<Value>;
+    /// Generated input number `index` of `class`.
+    fn generate(&self, class: &str, index: usize, rng: &mut CaseRng) -> Result<Value>;
     /// The reference output for `input` (an error means the input is not a
     /// valid input of this operation: a broken exercise file, not a student bug).
     fn reference(&self, input: &Value) -> Result<Value>;
@@ -80,14 +89,17 @@ impl<T: TypedOp> Operation for Typed<T> {
     fn classes(&self) -> &'static [CaseClass] {
         T::CLASSES
     }
-    fn generate(&self, class: &str, rng: &mut CaseRng) -> Result<Value> {
-        let input = T::generate(class, rng)
+    fn generate(&self, class: &str, index: usize, rng: &mut CaseRng) -> Result<Value> {
+        let input = T::generate(class, index, rng)
             .ok_or_else(|| anyhow!("operation `{}` has no case class `{class}`", T::NAME))?;
         serde_json::to_value(input).context("encoding a generated input")
     }
     fn reference(&self, input: &Value) -> Result<Value> {
         let input: T::Input = serde_json::from_value(input.clone())
             .with_context(|| format!("input is not a valid `{}` input: {input}", T::NAME))?;
+        if !T::valid(&input) {
+            return Err(anyhow!("input is outside the domain of `{}`", T::NAME));
+        }
         serde_json::to_value(T::reference(&input)).context("encoding a reference output")
     }
     fn same_output(&self, expected: &Value, actual: &Value) -> bool {
@@ -105,11 +117,27 @@ impl<T: TypedOp> Operation for Typed<T> {
         };
         T::shrink(&input)
             .into_iter()
+            .filter(T::valid)
             .filter_map(|i| serde_json::to_value(i).ok())
             .collect()
     }
     fn harness(&self) -> &'static str {
         T::HARNESS
+    }
+}
+
+/// A random, valid header whose target has 0 to 12 leading zero bits.
+pub(crate) fn gen_header(rng: &mut CaseRng) -> sandbox_chain::pow::Header {
+    use sandbox_chain::hash::{BlockHash, MerkleRoot};
+    use sandbox_chain::pow::{Header, Target};
+    Header {
+        chain_id: rng.range(1, 5) as u32,
+        height: rng.range(1, 100_000),
+        parent: BlockHash::from_bytes(rng.bytes()),
+        merkle_root: MerkleRoot::from_bytes(rng.bytes()),
+        timestamp_ms: rng.range(1, 2_000_000_000_000),
+        target: Target::from_leading_zero_bits(rng.below(13) as u32).unwrap_or(Target::MAX),
+        nonce: rng.next_u64(),
     }
 }
 
@@ -125,6 +153,20 @@ impl Registry {
             ops: BTreeMap::new(),
         };
         r.add::<sha256_hex::Sha256Hex>();
+        r.add::<hashing::TaggedHash>();
+        r.add::<hashing::HeaderHash>();
+        r.add::<hashing::AddressOf>();
+        r.add::<merkle::MerkleRootOp>();
+        r.add::<merkle::VerifyProof>();
+        r.add::<chain_ops::SignTransfer>();
+        r.add::<chain_ops::VerifyTransfer>();
+        r.add::<chain_ops::ValidateTransfer>();
+        r.add::<chain_ops::ApplyTransfers>();
+        r.add::<chain_ops::MineRange>();
+        r.add::<chain_ops::Retarget>();
+        r.add::<consensus::ForkChoice>();
+        r.add::<consensus::ReorgPath>();
+        r.add::<consensus::BftQuorum>();
         r
     }
 
@@ -163,8 +205,8 @@ mod tests {
             let op = reg.get(name).unwrap();
             for class in op.classes() {
                 let mut rng = CaseRng::derive(seed, class.name);
-                for _ in 0..class.cases.min(8) {
-                    let input = op.generate(class.name, &mut rng).unwrap();
+                for i in 0..class.cases {
+                    let input = op.generate(class.name, i, &mut rng).unwrap();
                     let out = op.reference(&input).unwrap();
                     assert!(op.same_output(&out, &out), "{name}/{}", class.name);
                     for smaller in op.shrink(&input).into_iter().take(8) {
@@ -172,7 +214,10 @@ mod tests {
                     }
                 }
             }
-            assert!(op.generate("no-such-class", &mut CaseRng::new(1)).is_err());
+            assert!(
+                op.generate("no-such-class", 0, &mut CaseRng::new(1))
+                    .is_err()
+            );
         }
     }
 }

@@ -38,7 +38,7 @@ impl TypedOp for Sha256Hex {
     ];
     const HARNESS: &'static str = include_str!("../../harness/ops/sha256_hex.rs");
 
-    fn generate(class: &str, rng: &mut CaseRng) -> Option<Input> {
+    fn generate(class: &str, _index: usize, rng: &mut CaseRng) -> Option<Input> {
         let data = match class {
             "empty" => Vec::new(),
             "edge" => {
