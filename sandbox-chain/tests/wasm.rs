@@ -18,3 +18,16 @@ fn sha256_abc_matches_nist_vector() {
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
 }
+
+/// The seeded demo export (`--seed 7 --blocks 20 --txs 5`) has the same
+/// SHA-256 in wasm32 as the golden file the native test checks: the two
+/// builds print byte-identical chains.
+#[wasm_bindgen_test]
+fn export_seed7_matches_the_native_golden_hash() {
+    let json = sandbox_chain::demo::demo_export_json(7, 20, 5).unwrap();
+    let golden = include_str!("data/export_seed7_blocks20_txs5.sha256").trim();
+    assert_eq!(
+        sandbox_chain::hash::sha256(json.as_bytes()).to_hex(),
+        golden
+    );
+}

@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod chain;
+mod determinism;
 mod encoding;
 mod support;
 mod vectors;
