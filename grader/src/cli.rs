@@ -85,6 +85,20 @@ pub enum Command {
     },
     /// Show whether the sandbox works here and what it enforces.
     Doctor,
+    /// Print generated inputs of an operation with their reference outputs
+    /// (for writing visible examples).
+    Sample {
+        /// Operation name.
+        operation: String,
+        /// Case class.
+        class: String,
+        /// How many.
+        #[arg(long, default_value_t = 2)]
+        count: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// (internal) the in-sandbox jail.
     #[command(name = "__jail", hide = true)]
     Jail(JailArgs),
@@ -117,6 +131,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let registry = Registry::builtin();
+    if let Command::Sample {
+        operation,
+        class,
+        count,
+        seed,
+    } = &cli.command
+    {
+        let op = registry.get(operation)?;
+        let mut rng = crate::rng::CaseRng::derive(*seed, class);
+        let mut out = Vec::new();
+        for i in 0..*count {
+            let input = op.generate(class, i, &mut rng)?;
+            let expected = op.reference(&input)?;
+            out.push(serde_json::json!({"name": format!("{class} {}", i + 1), "input": input, "expected": expected}));
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let root = course_root(cli.exercises.as_deref())?;
     let course = Course::load(&root, &registry)?;
     let lang = cli.lang.clone();
@@ -151,7 +183,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let g = build_grader(&cli, &root, registry)?;
             doctor(&g)
         }
-        Command::Jail(_) => Ok(ExitCode::SUCCESS),
+        Command::Jail(_) | Command::Sample { .. } => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -595,7 +595,7 @@ impl TypedOp for ApplyTransfers {
                 from: *keys[s].public().as_bytes(),
                 to: *keys[r].address().as_bytes(),
                 amount: rng.range(1, (bal / 4).max(1)),
-                fee: rng.below(4).min(bal / 8),
+                fee: rng.range(1, 3).min(bal / 8),
                 nonce,
                 memo: String::new(),
             };

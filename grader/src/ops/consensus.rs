@@ -512,20 +512,18 @@ impl TypedOp for BftQuorum {
                 votes = validators.iter().take(k).map(|v| H32(v.key)).collect();
             }
             "duplicates" => {
-                // Just under the threshold by distinct power, over it if duplicates count.
-                let k = (2 * n) / 3;
-                let total: u64 = validators.iter().map(|v| v.power).sum();
-                let mut yes: Vec<usize> = (0..k).collect();
-                let power =
-                    |s: &[usize], vs: &[ValidatorW]| s.iter().map(|&i| vs[i].power).sum::<u64>();
-                while !yes.is_empty() && 3 * power(&yes, &validators) > 2 * total {
-                    yes.pop();
-                }
-                votes = yes.iter().map(|&i| H32(validators[i].key)).collect();
-                if let Some(&first) = yes.first() {
-                    for _ in 0..n {
-                        votes.push(H32(validators[first].key));
-                    }
+                // Equal powers, exactly two thirds distinct (not enough);
+                // one voter repeats, which must not tip it over.
+                let m = rng.range_usize(1, 3);
+                validators = (0..3 * m)
+                    .map(|_| ValidatorW {
+                        key: rng.bytes(),
+                        power: 5,
+                    })
+                    .collect();
+                votes = validators.iter().take(2 * m).map(|v| H32(v.key)).collect();
+                for _ in 0..=index {
+                    votes.push(H32(validators[0].key));
                 }
             }
             "outsiders" => {
