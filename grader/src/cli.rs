@@ -300,7 +300,7 @@ pub fn build_grader(cli: &Cli, root: &Path, registry: Registry) -> Result<Grader
     let scratch = cache.join("scratch");
     sandbox::make_shared_dir(&scratch)?;
     let mut settings = Settings::default();
-    if let Some(seed) = std::env::var("CHAINLAB_SEED").ok() {
+    if let Ok(seed) = std::env::var("CHAINLAB_SEED") {
         settings.seed = Some(
             seed.parse()
                 .with_context(|| format!("CHAINLAB_SEED={seed} is not a number"))?,

@@ -348,3 +348,232 @@ pub fn text(r: &GradeReport, lang: &str) -> String {
     }
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::{Failure, GradeReport, Status, TestResult, TestStatus};
+    use expect_test::expect;
+    use serde_json::json;
+
+    /// A fixed report: one visible class passing, one hidden class failing
+    /// with a shrunk case, some student output with characters XML must escape.
+    fn fixture() -> GradeReport {
+        GradeReport {
+            exercise: "merkle-root".into(),
+            submission: "alice".into(),
+            status: Status::Graded,
+            message: None,
+            tests: vec![
+                TestResult {
+                    name: "visible".into(),
+                    about: "the examples shown in the task".into(),
+                    status: TestStatus::Pass,
+                    cases: 2,
+                    failed: 0,
+                    score: 1.0,
+                    max_score: 1.0,
+                    failure: None,
+                    hidden: false,
+                },
+                TestResult {
+                    name: "odd_counts".into(),
+                    about: "3, 5 and 7 transactions".into(),
+                    status: TestStatus::Fail,
+                    cases: 3,
+                    failed: 3,
+                    score: 0.0,
+                    max_score: 1.0,
+                    failure: Some(Failure {
+                        input: json!({"txids": ["00", "01", "02"]}),
+                        expected: json!("ab"),
+                        actual: Answer::Output(json!("cd")),
+                        shrink_steps: 4,
+                    }),
+                    hidden: true,
+                },
+            ],
+            score: 1.0,
+            max_score: 2.0,
+            seed: 42,
+            output: "debug: <level 1> & done\n".into(),
+            elapsed_ms: 1234,
+        }
+    }
+
+    #[test]
+    fn exercism_v3_snapshot() {
+        expect![[r#"
+            {
+              "message": null,
+              "status": "fail",
+              "tests": [
+                {
+                  "name": "visible examples",
+                  "output": "debug: <level 1> & done\n",
+                  "status": "pass",
+                  "task_id": 1,
+                  "test_code": "2 case(s): the examples shown in the task"
+                },
+                {
+                  "message": "3 of 3 case(s) failed (3, 5 and 7 transactions).\nSmallest failing input (shrunk in 4 step(s)):\n  {\"txids\":[\"00\",\"01\",\"02\"]}\nExpected:\n  \"ab\"\nActual:\n  \"cd\"",
+                  "name": "hidden cases: odd_counts",
+                  "output": "debug: <level 1> & done\n",
+                  "status": "fail",
+                  "task_id": 1,
+                  "test_code": "3 case(s): 3, 5 and 7 transactions"
+                }
+              ],
+              "version": 3
+            }
+        "#]].assert_eq(&Format::Exercism.render(&fixture(), "en"));
+    }
+
+    #[test]
+    fn exercism_compile_error_snapshot() {
+        let r = GradeReport::error(
+            "merkle-root",
+            "bob",
+            Status::CompileError,
+            "error[E0308]: mismatched types".into(),
+        );
+        expect![[r#"
+            {
+              "message": "error[E0308]: mismatched types",
+              "status": "error",
+              "version": 3
+            }
+        "#]]
+        .assert_eq(&Format::Exercism.render(&r, "en"));
+    }
+
+    #[test]
+    fn gradescope_snapshot() {
+        expect![[r#"
+            {
+              "execution_time": 2,
+              "output": "Your program printed:\ndebug: <level 1> & done\n",
+              "score": 1.0,
+              "stdout_visibility": "hidden",
+              "tests": [
+                {
+                  "max_score": 1.0,
+                  "name": "visible examples",
+                  "number": "1",
+                  "output": "2 case(s) passed: the examples shown in the task",
+                  "score": 1.0,
+                  "status": "passed",
+                  "tags": [
+                    "visible"
+                  ],
+                  "visibility": "visible"
+                },
+                {
+                  "max_score": 1.0,
+                  "name": "hidden cases: odd_counts",
+                  "number": "2",
+                  "output": "3 of 3 case(s) failed (3, 5 and 7 transactions).\nSmallest failing input (shrunk in 4 step(s)):\n  {\"txids\":[\"00\",\"01\",\"02\"]}\nExpected:\n  \"ab\"\nActual:\n  \"cd\"",
+                  "score": 0.0,
+                  "status": "failed",
+                  "tags": [
+                    "odd_counts"
+                  ],
+                  "visibility": "visible"
+                }
+              ],
+              "visibility": "visible"
+            }
+        "#]].assert_eq(&Format::Gradescope.render(&fixture(), "en"));
+    }
+
+    #[test]
+    fn junit_snapshot() {
+        let err = GradeReport::error(
+            "merkle-root",
+            "carol",
+            Status::CompileError,
+            "error: expected `;`\n --> solution.rs:3".into(),
+        );
+        expect![[r#"
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites name="chainlab" tests="3" failures="1" errors="1">
+              <testsuite name="merkle-root/alice" tests="2" failures="1" errors="0" skipped="0" time="1.234">
+                <testcase classname="merkle-root" name="visible examples"/>
+                <testcase classname="merkle-root" name="hidden cases: odd_counts">
+                  <failure type="mismatch" message="3 of 3 case(s) failed">3 of 3 case(s) failed (3, 5 and 7 transactions).
+            Smallest failing input (shrunk in 4 step(s)):
+              {&quot;txids&quot;:[&quot;00&quot;,&quot;01&quot;,&quot;02&quot;]}
+            Expected:
+              &quot;ab&quot;
+            Actual:
+              &quot;cd&quot;</failure>
+                </testcase>
+                <system-out>debug: &lt;level 1&gt; &amp; done
+            </system-out>
+              </testsuite>
+              <testsuite name="merkle-root/carol" tests="1" failures="0" errors="1" skipped="0" time="0.000">
+                <testcase classname="merkle-root" name="build" time="0.000">
+                  <error type="compile-error" message="error: expected `;`">error: expected `;`
+             --&gt; solution.rs:3</error>
+                </testcase>
+              </testsuite>
+            </testsuites>
+        "#]].assert_eq(&junit(&[fixture(), err]));
+    }
+
+    #[test]
+    fn text_snapshot_en_and_zh() {
+        expect![[r#"
+            == merkle-root (alice) ==
+            [ok  ] visible examples             2 case(s) — the examples shown in the task
+            [FAIL] hidden cases: odd_counts     3 case(s) — 3, 5 and 7 transactions
+                   3 of 3 case(s) failed (3, 5 and 7 transactions).
+                   Smallest failing input (shrunk in 4 step(s)):
+                     {"txids":["00","01","02"]}
+                   Expected:
+                     "ab"
+                   Actual:
+                     "cd"
+            Score 1/2 (50 %)
+            Your program printed:
+            debug: <level 1> & done
+        "#]]
+        .assert_eq(&Format::Text.render(&fixture(), "en"));
+        expect![[r#"
+            == merkle-root (alice) ==
+            [ok  ] visible examples             2 case(s) — the examples shown in the task
+            [FAIL] hidden cases: odd_counts     3 case(s) — 3, 5 and 7 transactions
+                   3 of 3 case(s) failed (3, 5 and 7 transactions).
+                   Smallest failing input (shrunk in 4 step(s)):
+                     {"txids":["00","01","02"]}
+                   Expected:
+                     "ab"
+                   Actual:
+                     "cd"
+            得分 1/2 (50 %)
+            你的程序输出：
+            debug: <level 1> & done
+        "#]]
+        .assert_eq(&Format::Text.render(&fixture(), "zh-CN"));
+    }
+
+    /// Guards the Exercism limit: per-test output is at most 500 characters.
+    #[test]
+    fn exercism_output_is_limited_to_500_chars() {
+        let mut r = fixture();
+        r.output = "x".repeat(2000);
+        let v = exercism(&r);
+        for t in v["tests"].as_array().unwrap() {
+            assert!(t["output"].as_str().unwrap().chars().count() <= 500);
+        }
+    }
+
+    /// Guards XML well-formedness against control characters in student output.
+    #[test]
+    fn junit_replaces_forbidden_control_characters() {
+        let mut r = fixture();
+        r.output = "bell\u{7} nul\u{0}".into();
+        let x = junit(&[r]);
+        assert!(!x.contains('\u{7}') && !x.contains('\u{0}'));
+    }
+}

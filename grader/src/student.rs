@@ -181,8 +181,7 @@ pub fn watch(
     if let Some(id) = only {
         check(g, course, id, workdir, lang)?;
     }
-    loop {
-        let Ok(first) = rx.recv() else { break };
+    while let Ok(first) = rx.recv() {
         let mut changed = vec![first];
         // Editors write in bursts; gather them.
         while let Ok(ev) = rx.recv_timeout(Duration::from_millis(300)) {

@@ -365,3 +365,51 @@ fn batch_grading_is_resumable_and_survives_bad_submissions() {
     let second = run();
     assert!(second.contains("2 graded now"), "{second}");
 }
+
+#[test]
+fn the_course_loads_with_every_exercise_in_both_languages() {
+    let reg = grader::ops::Registry::builtin();
+    let course = grader::manifest::Course::load(&repo().join("exercises"), &reg).unwrap();
+    assert!(course.exercises.len() >= 12, "{}", course.exercises.len());
+    for ex in &course.exercises {
+        assert!(
+            !ex.task.en.trim().is_empty() && !ex.task.zh_cn.trim().is_empty(),
+            "{}",
+            ex.id
+        );
+        assert!(
+            ex.wrong.len() >= 3,
+            "{} has {} known-wrong solutions",
+            ex.id,
+            ex.wrong.len()
+        );
+        assert!(!ex.hints.is_empty(), "{}", ex.id);
+        let starter = std::fs::read_to_string(&ex.starter).unwrap();
+        assert!(starter.contains("TODO"), "{}: starter has no TODO", ex.id);
+    }
+}
+
+#[test]
+fn a_broken_manifest_is_reported_with_file_and_field() {
+    let reg = grader::ops::Registry::builtin();
+    let dir = scratch_dir("broken-manifest");
+    std::fs::write(
+        dir.join("exercises.toml"),
+        "format_version = 1\n[[exercise]]\nid = \"x\"\nlesson = \"l\"\noperation = \"no_such_op\"\ntitle = { en = \"a\", \"zh-CN\" = \"b\" }\n",
+    )
+    .unwrap();
+    let err = format!(
+        "{:#}",
+        grader::manifest::Course::load(&dir, &reg).unwrap_err()
+    );
+    assert!(
+        err.contains("operation") && err.contains("no_such_op"),
+        "{err}"
+    );
+    std::fs::write(dir.join("exercises.toml"), "format_version = 7\n").unwrap();
+    let err = format!(
+        "{:#}",
+        grader::manifest::Course::load(&dir, &reg).unwrap_err()
+    );
+    assert!(err.contains("format_version 7"), "{err}");
+}

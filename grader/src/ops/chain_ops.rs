@@ -264,7 +264,7 @@ impl TypedOp for VerifyTransfer {
                 };
             }
             "garbage" => {
-                s.signature = if index % 2 == 0 {
+                s.signature = if index.is_multiple_of(2) {
                     let mut b = [0u8; 64];
                     rng.fill(&mut b);
                     b
@@ -397,7 +397,7 @@ impl TypedOp for ValidateTransfer {
         let mut extra = rng.below(500);
         match class {
             "valid" => {
-                if index % 2 == 0 {
+                if index.is_multiple_of(2) {
                     extra = 0; // exactly enough
                 }
             }
@@ -412,7 +412,7 @@ impl TypedOp for ValidateTransfer {
             "wrong_chain" => t.chain_id = chain_id + 1,
             "bad_signature" => {}
             "nonce" => {
-                ledger_nonce = if index % 2 == 0 {
+                ledger_nonce = if index.is_multiple_of(2) {
                     t.nonce + 1 + rng.below(3) // the transfer's nonce was used
                 } else {
                     t.nonce - 1 - rng.below(3) // the transfer skips ahead
@@ -423,8 +423,8 @@ impl TypedOp for ValidateTransfer {
         }
         let need = t.amount.saturating_add(t.fee);
         let balance = match class {
-            "funds" if index % 2 == 0 => need - 1, // one coin short
-            "funds" => t.amount,                   // enough for the amount, not the fee
+            "funds" if index.is_multiple_of(2) => need - 1, // one coin short
+            "funds" => t.amount,                            // enough for the amount, not the fee
             _ => need.saturating_add(extra),
         };
         let mut s = sign(&t, &key);
@@ -585,7 +585,7 @@ impl TypedOp for ApplyTransfers {
                 _ => (s + 1 + rng.below(keys.len() as u64 - 1) as usize) % keys.len(),
             };
             if class == "self_and_collector" {
-                fee_to = *keys[if index % 2 == 0 { s } else { r }]
+                fee_to = *keys[if index.is_multiple_of(2) { s } else { r }]
                     .address()
                     .as_bytes();
             }
@@ -819,7 +819,7 @@ impl TypedOp for Retarget {
             "clamp" => {
                 let old = pow2m1(rng.range(200, 250) as u32);
                 let e = rng.range(1000, 100_000);
-                if index % 2 == 0 {
+                if index.is_multiple_of(2) {
                     (old, rng.range(e * 5, e * 50), e)
                 } else {
                     (old, rng.below(e / 5), e)

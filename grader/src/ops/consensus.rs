@@ -340,7 +340,7 @@ impl TypedOp for ReorgPath {
                     parent: Some(n - 2),
                     work: 1,
                 });
-                let (o, x) = if index % 2 == 0 {
+                let (o, x) = if index.is_multiple_of(2) {
                     (n - 1, n)
                 } else {
                     (n, n - 1)
@@ -368,7 +368,7 @@ impl TypedOp for ReorgPath {
                     });
                     tip_b = b.len() - 1;
                 }
-                if index % 2 == 0 {
+                if index.is_multiple_of(2) {
                     (b, tip_a, tip_b)
                 } else {
                     (b, tip_b, tip_a)

@@ -166,7 +166,11 @@ impl TypedOp for VerifyProof {
             "odd_counts" => {
                 let n = ODD[index % ODD.len()];
                 // Half of them prove the last (promoted) leaf.
-                let i = if index % 2 == 0 { Some(n - 1) } else { None };
+                let i = if index.is_multiple_of(2) {
+                    Some(n - 1)
+                } else {
+                    None
+                };
                 genuine(rng, n, i)
             }
             "single_leaf" => genuine(rng, 1, Some(0)),
