@@ -260,6 +260,10 @@ pub fn course_root(given: Option<&Path>) -> Result<PathBuf> {
 }
 
 /// The grader cache folder.
+///
+/// When running as root the sandbox user must be able to read the cache, so
+/// a default under a private home (e.g. `/root`, mode 0700) is replaced by a
+/// root-owned folder in `/var/tmp`.
 pub fn cache_dir(given: Option<&Path>, course_root: &Path) -> Result<PathBuf> {
     if let Some(p) = given {
         return Ok(p.to_path_buf());
@@ -270,7 +274,24 @@ pub fn cache_dir(given: Option<&Path>, course_root: &Path) -> Result<PathBuf> {
     let abs = std::fs::canonicalize(course_root)
         .with_context(|| format!("resolving {}", course_root.display()))?;
     let base = abs.parent().unwrap_or(&abs);
-    Ok(base.join("target").join("grader-cache"))
+    let preferred = base.join("target").join("grader-cache");
+    if !nix::unistd::geteuid().is_root() || sandbox::world_readable(base) {
+        return Ok(preferred);
+    }
+    let fallback = PathBuf::from("/var/tmp/chainlab-grader-cache");
+    match std::fs::symlink_metadata(&fallback) {
+        Ok(m) => {
+            use std::os::unix::fs::MetadataExt;
+            if !m.is_dir() || m.uid() != 0 {
+                anyhow::bail!(
+                    "{} exists but is not a folder owned by root; remove it or pass --cache",
+                    fallback.display()
+                );
+            }
+        }
+        Err(_) => sandbox::make_shared_dir(&fallback)?,
+    }
+    Ok(fallback)
 }
 
 /// The jail binary: this executable, staged where the sandbox user can read it.

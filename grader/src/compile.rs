@@ -197,7 +197,7 @@ impl Toolchain {
             "--edition=2024",
             "--crate-type=bin",
             "--crate-name=submission",
-            "-Copt-level=1",
+            "-Copt-level=0",
             "-Cdebuginfo=0",
             "-Coverflow-checks=on",
             "-Ccodegen-units=1",
