@@ -60,6 +60,18 @@ pub fn discover(dir: &Path, exercise: &str) -> Result<Vec<Submission>> {
         if name.starts_with('.') {
             continue;
         }
+        // A submission is untrusted: a symlink could make the grader read a
+        // host file and echo it back in compiler messages.
+        if entry.file_type().map(|t| t.is_symlink()).unwrap_or(true) {
+            out.push(Submission {
+                label: name.trim_end_matches(".rs").to_string(),
+                file: Err(format!(
+                    "{} is a symbolic link; submit the file itself",
+                    path.display()
+                )),
+            });
+            continue;
+        }
         let label: String = name
             .trim_end_matches(".rs")
             .chars()
@@ -118,15 +130,7 @@ fn grade_one(g: &Grader, ex: &Exercise, sub: &Submission) -> GradeReport {
             return GradeReport::error(&ex.id, &sub.label, Status::Error, why.clone());
         }
     };
-    let source = match std::fs::read(file) {
-        Ok(b) if b.len() > 512 * 1024 => {
-            return GradeReport::error(
-                &ex.id,
-                &sub.label,
-                Status::Error,
-                format!("{} is larger than 512 KiB", file.display()),
-            );
-        }
+    let source = match crate::sandbox::read_untrusted_file(file, 512 * 1024) {
         Ok(b) => match String::from_utf8(b) {
             Ok(s) => s,
             Err(_) => {
@@ -139,12 +143,7 @@ fn grade_one(g: &Grader, ex: &Exercise, sub: &Submission) -> GradeReport {
             }
         },
         Err(e) => {
-            return GradeReport::error(
-                &ex.id,
-                &sub.label,
-                Status::Error,
-                format!("reading {}: {e}", file.display()),
-            );
+            return GradeReport::error(&ex.id, &sub.label, Status::Error, format!("{e:#}"));
         }
     };
     // A grader bug must not stop the batch either.

@@ -524,7 +524,7 @@ pub fn read_untrusted_file(path: &Path, cap: u64) -> Result<Vec<u8>> {
         bail!("{} is not a regular file", path.display());
     }
     if meta.len() > cap {
-        bail!("{} is larger than {cap} bytes", path.display());
+        bail!("{} is larger than {} KiB", path.display(), cap / 1024);
     }
     let mut buf = Vec::new();
     f.take(cap).read_to_end(&mut buf)?;

@@ -52,12 +52,18 @@ fn scratch_dir(name: &str) -> PathBuf {
     d
 }
 
-/// A host file the sandbox must never be able to read.
+/// A host file the sandbox must never be able to read (made once: tests run
+/// in parallel).
 fn secret() -> PathBuf {
-    let d = scratch_dir("secret");
-    let p = d.join("hidden-tests.txt");
-    std::fs::write(&p, "TOP SECRET hidden cases").unwrap();
-    p
+    static SECRET: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SECRET
+        .get_or_init(|| {
+            let d = scratch_dir("secret");
+            let p = d.join("hidden-tests.txt");
+            std::fs::write(&p, "TOP SECRET hidden cases").unwrap();
+            p
+        })
+        .clone()
 }
 
 fn attack_source(name: &str, extra: &[(&str, String)]) -> String {
@@ -327,6 +333,7 @@ fn batch_grading_is_resumable_and_survives_bad_submissions() {
     std::fs::create_dir_all(subs.join("carol")).unwrap(); // no solution at all
     std::fs::write(subs.join("dave.rs"), [0xffu8, 0xfe]).unwrap(); // not UTF-8
     std::fs::write(subs.join("erin.rs"), "fn oops(").unwrap(); // does not compile
+    std::os::unix::fs::symlink(secret(), subs.join("mallory.rs")).unwrap(); // exfiltration attempt
     let run = || {
         let o = grader()
             .args(["grade", "-e", "hash-hex", "--jobs", "2", "--out"])
@@ -338,10 +345,10 @@ fn batch_grading_is_resumable_and_survives_bad_submissions() {
         String::from_utf8_lossy(&o.stdout).into_owned()
     };
     let first = run();
-    assert!(first.contains("5 submission(s)"), "{first}");
+    assert!(first.contains("6 submission(s)"), "{first}");
     let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows.len(), 6, "{csv}");
+    assert_eq!(rows.len(), 7, "{csv}");
     assert!(
         rows[1].starts_with("alice,hash-hex,graded,4,4,100.0"),
         "{csv}"
@@ -350,6 +357,9 @@ fn batch_grading_is_resumable_and_survives_bad_submissions() {
     assert!(rows[3].starts_with("carol,hash-hex,error"), "{csv}");
     assert!(rows[4].starts_with("dave,hash-hex,error"), "{csv}");
     assert!(rows[5].starts_with("erin,hash-hex,compile-error"), "{csv}");
+    assert!(rows[6].starts_with("mallory,hash-hex,error"), "{csv}");
+    let mallory = std::fs::read_to_string(out.join("mallory/report.txt")).unwrap();
+    assert!(!mallory.contains("TOP SECRET"), "{mallory}");
     for f in [
         "exercism.results.json",
         "gradescope.results.json",
@@ -360,7 +370,7 @@ fn batch_grading_is_resumable_and_survives_bad_submissions() {
     }
     // Resume: graded and compile-error submissions are skipped, errors retried.
     let second = run();
-    assert!(second.contains("2 graded now"), "{second}");
+    assert!(second.contains("3 graded now"), "{second}");
 }
 
 #[test]
