@@ -19,7 +19,7 @@ use crate::amount::Amount;
 use crate::block::{Block, BlockError};
 use crate::hash::{BlockHash, TxId};
 use crate::keys::Address;
-use crate::ledger::{Account, Ledger};
+use crate::ledger::{Ledger, LedgerUndo};
 use crate::merkle::merkle_root;
 use crate::pow::{Header, Target, retarget};
 use crate::tx::{Coinbase, SignedTransfer, Transaction};
@@ -261,7 +261,7 @@ pub struct Chain {
     /// The canonical chain, by height.
     canonical: Vec<BlockHash>,
     /// Undo records of canonical blocks: prior values of touched accounts.
-    undo: BTreeMap<BlockHash, Vec<(Address, Option<Account>)>>,
+    undo: BTreeMap<BlockHash, LedgerUndo>,
     /// Where each canonical transaction is.
     tx_index: BTreeMap<TxId, BlockHash>,
     ledger: Ledger,
@@ -588,10 +588,14 @@ impl Chain {
                 }
             }
         }
-        if let Some((_, e)) = report.invalidated.iter().find(|(h, _)| *h == hash) {
-            // The block itself broke a ledger rule: the tree is back to a
-            // valid best chain, and the caller learns why.
-            return Err(ChainError::Block(e.clone()));
+        if self.invalid.contains(&hash) {
+            // The block, or a block it builds on, broke a ledger rule: the
+            // tree is back on a valid best chain, and the caller learns why.
+            let own = report.invalidated.iter().find(|(h, _)| *h == hash);
+            return Err(match own.or(report.invalidated.first()) {
+                Some((_, e)) => ChainError::Block(e.clone()),
+                None => ChainError::KnownInvalid { hash },
+            });
         }
         report.placement = if self.is_canonical(&hash) {
             Placement::Canonical

@@ -36,11 +36,19 @@ pub enum Domain {
     Transfer,
     /// The digest of a ledger's accounts.
     LedgerState,
+    /// A contract's address, from its deployer and the deployer's nonce.
+    ContractAddress,
+    /// A contract's code hash (the hash of its source).
+    ContractCode,
+    /// What a sender signs to deploy a contract.
+    Deploy,
+    /// What a sender signs to call a contract.
+    Call,
 }
 
 impl Domain {
     /// Every domain, in a fixed order (for tests and documentation).
-    pub const ALL: [Domain; 9] = [
+    pub const ALL: [Domain; 13] = [
         Domain::Header,
         Domain::TxId,
         Domain::MerkleLeaf,
@@ -50,6 +58,10 @@ impl Domain {
         Domain::KeyFromName,
         Domain::Transfer,
         Domain::LedgerState,
+        Domain::ContractAddress,
+        Domain::ContractCode,
+        Domain::Deploy,
+        Domain::Call,
     ];
 
     /// The ASCII tag of this domain, as written in `docs/encoding.md`.
@@ -64,6 +76,10 @@ impl Domain {
             Domain::KeyFromName => "chainlab:key-from-name:v1",
             Domain::Transfer => "chainlab:transfer:v1",
             Domain::LedgerState => "chainlab:ledger-state:v1",
+            Domain::ContractAddress => "chainlab:contract-address:v1",
+            Domain::ContractCode => "chainlab:contract-code:v1",
+            Domain::Deploy => "chainlab:deploy:v1",
+            Domain::Call => "chainlab:call:v1",
         }
     }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
+use crate::contract::Contract;
 use crate::encode::{Encode, put_len};
 use crate::hash::{Domain, StateRoot, tagged_hash};
 use crate::keys::Address;
@@ -33,6 +34,19 @@ impl Encode for Account {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     accounts: BTreeMap<Address, Account>,
+    /// Deployed contracts (their coins are in `accounts`, like anyone's).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    contracts: BTreeMap<Address, Contract>,
+}
+
+/// What a block changed, to undo it in a reorg: the prior value of every
+/// account and contract it touched (`None`: did not exist).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LedgerUndo {
+    /// Accounts before.
+    pub accounts: Vec<(Address, Option<Account>)>,
+    /// Contracts before.
+    pub contracts: Vec<(Address, Option<Contract>)>,
 }
 
 impl Ledger {
@@ -64,6 +78,27 @@ impl Ledger {
     /// The nonce the next transfer from `address` must carry.
     pub fn next_nonce(&self, address: &Address) -> u64 {
         self.account(address).nonce
+    }
+
+    /// The contract at `address`, if one is deployed there.
+    pub fn contract(&self, address: &Address) -> Option<&Contract> {
+        self.contracts.get(address)
+    }
+
+    /// Every deployed contract, in address order.
+    pub fn contracts(&self) -> impl Iterator<Item = (&Address, &Contract)> {
+        self.contracts.iter()
+    }
+
+    /// Overwrites an account (for the contract layer, which computes every
+    /// new value before it writes any).
+    pub(crate) fn set_account(&mut self, address: Address, account: Account) {
+        self.accounts.insert(address, account);
+    }
+
+    /// Stores a contract (deploy, or its storage after a call).
+    pub(crate) fn set_contract(&mut self, address: Address, contract: Contract) {
+        self.contracts.insert(address, contract);
     }
 
     /// Every non-empty account, in address order.
@@ -160,35 +195,35 @@ impl Ledger {
     }
 
     /// Restores accounts to earlier values (used to undo a block in a reorg).
-    pub fn restore(&mut self, previous: &[(Address, Option<Account>)]) {
-        for (address, account) in previous {
+    pub fn restore(&mut self, previous: &LedgerUndo) {
+        for (address, account) in &previous.accounts {
             match account {
                 Some(a) => self.accounts.insert(*address, *a),
                 None => self.accounts.remove(address),
+            };
+        }
+        for (address, contract) in &previous.contracts {
+            match contract {
+                Some(c) => self.contracts.insert(*address, c.clone()),
+                None => self.contracts.remove(address),
             };
         }
     }
 
     /// The prior value of every account that differs between `self` (before)
     /// and `after`: applying it to `after` with [`Ledger::restore`] gives `self`.
-    pub fn diff_from(&self, after: &Ledger) -> Vec<(Address, Option<Account>)> {
-        let mut changed: Vec<(Address, Option<Account>)> = Vec::new();
-        for (address, account) in &after.accounts {
-            let before = self.accounts.get(address);
-            if before != Some(account) {
-                changed.push((*address, before.copied()));
-            }
+    pub fn diff_from(&self, after: &Ledger) -> LedgerUndo {
+        LedgerUndo {
+            accounts: diff_maps(&self.accounts, &after.accounts),
+            contracts: diff_maps(&self.contracts, &after.contracts),
         }
-        for (address, account) in &self.accounts {
-            if !after.accounts.contains_key(address) {
-                changed.push((*address, Some(*account)));
-            }
-        }
-        changed
     }
 
     /// One hash over every account: `tagged_hash("chainlab:ledger-state:v1",
     /// count || (address || balance || nonce)*)`, accounts in address order.
+    /// If any contract is deployed, the contracts follow: `count ||
+    /// (address || Contract encoding)*` in address order (a ledger without
+    /// contracts hashes exactly as before contracts existed).
     pub fn state_root(&self) -> StateRoot {
         let mut bytes =
             Vec::with_capacity(self.accounts.len().saturating_mul(36).saturating_add(4));
@@ -197,8 +232,35 @@ impl Ledger {
             address.encode_to(&mut bytes);
             account.encode_to(&mut bytes);
         }
+        if !self.contracts.is_empty() {
+            put_len(&mut bytes, self.contracts.len());
+            for (address, contract) in &self.contracts {
+                address.encode_to(&mut bytes);
+                contract.encode_to(&mut bytes);
+            }
+        }
         StateRoot::from_hash(tagged_hash(Domain::LedgerState, &bytes))
     }
+}
+
+/// The prior value of every key of `before` that differs in `after`.
+fn diff_maps<V: Clone + PartialEq>(
+    before: &BTreeMap<Address, V>,
+    after: &BTreeMap<Address, V>,
+) -> Vec<(Address, Option<V>)> {
+    let mut changed = Vec::new();
+    for (address, value) in after {
+        let prior = before.get(address);
+        if prior != Some(value) {
+            changed.push((*address, prior.cloned()));
+        }
+    }
+    for (address, value) in before {
+        if !after.contains_key(address) {
+            changed.push((*address, Some(value.clone())));
+        }
+    }
+    changed
 }
 
 #[cfg(test)]
@@ -305,7 +367,7 @@ mod tests {
             .apply_transfer(&pay("alice", "bob", 10, 2, 0), addr("miner"))
             .unwrap();
         let undo = before.diff_from(&after);
-        assert_eq!(undo.len(), 3);
+        assert_eq!(undo.accounts.len(), 3);
         let mut back = after.clone();
         back.restore(&undo);
         assert_eq!(back, before);

@@ -15,7 +15,9 @@
 
 pub mod amount;
 pub mod block;
+pub mod bridge;
 pub mod chain;
+pub mod contract;
 pub mod demo;
 pub mod encode;
 pub mod hash;
@@ -26,6 +28,7 @@ pub mod mempool;
 pub mod merkle;
 pub mod pow;
 pub mod tx;
+pub mod world;
 
 pub use json::{ImportError, MAX_JSON_BYTES};
 

@@ -46,8 +46,10 @@ pub(crate) fn run(options: Options) -> Result<()> {
             "warnings",
         ]))
     })?;
+    let seed = proptest_seed();
+    println!("xtask test: PROPTEST_RNG_SEED={seed} (set it to replay these property tests)");
     steps.run("native tests", || {
-        util::run(&mut cargo(["test", "--workspace"]))
+        util::run(cargo(["test", "--workspace"]).env("PROPTEST_RNG_SEED", &seed))
     })?;
     if !options.quick {
         steps.run("wasm32 build", || {
@@ -291,4 +293,21 @@ version = "0.2.130"
         );
         assert!(Options::parse(&["--quik".into()]).is_err());
     }
+}
+
+/// The seed of every property test in this run: `PROPTEST_RNG_SEED` if set;
+/// otherwise fixed under CI (a landing must not depend on luck) and drawn
+/// from the clock on a developer's machine (to explore new cases). Either
+/// way it is printed, so any failure can be replayed.
+fn proptest_seed() -> String {
+    if let Ok(seed) = std::env::var("PROPTEST_RNG_SEED") {
+        return seed;
+    }
+    if std::env::var_os("CI").is_some() {
+        return "20261122".to_string();
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    u64::from(nanos).to_string()
 }

@@ -43,7 +43,7 @@ pub(crate) fn display(command: &Command) -> String {
 /// Runs a command with inherited stdio; an error if it cannot start or fails.
 pub(crate) fn run(command: &mut Command) -> Result<()> {
     let shown = display(command);
-    println!("$ {shown}");
+    eprintln!("$ {shown}");
     let status = command
         .status()
         .with_context(|| format!("could not start `{shown}`"))?;

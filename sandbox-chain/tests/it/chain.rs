@@ -355,3 +355,30 @@ proptest! {
         prop_assert_eq!(chain.ledger().state_root(), expected.state_root());
     }
 }
+
+/// Regression: a block whose *parent* fails the ledger rules during the
+/// switch is itself refused with the parent's error, not reported as stored.
+#[test]
+fn a_block_on_an_invalid_parent_found_during_a_switch_is_refused() {
+    let mut chain = Chain::new(params());
+    let genesis = chain.tip_block().clone();
+    chain.insert(mine(&chain, "a", vec![], 10_000)).unwrap();
+    chain.insert(mine(&chain, "a", vec![], 20_000)).unwrap();
+    // Branch b: b1 overspends, which is only checked once branch b has
+    // the most work, i.e. when b3 arrives.
+    let b1 = mine_on(
+        &chain,
+        &genesis,
+        "b",
+        vec![pay("alice", "bob", 500, 0, 0)],
+        11_000,
+    );
+    let b2 = mine_on(&chain, &b1, "b", vec![], 21_000);
+    let b3 = mine_on(&chain, &b2, "b", vec![], 31_000);
+    assert_eq!(chain.insert(b1).unwrap().placement, Placement::SideBranch);
+    assert_eq!(chain.insert(b2).unwrap().placement, Placement::SideBranch);
+    let err = chain.insert(b3.clone()).unwrap_err();
+    assert!(err.to_string().contains("spends 500"), "{err}");
+    assert_eq!(chain.height(), 2);
+    assert!(chain.is_invalid(&b3.hash()));
+}

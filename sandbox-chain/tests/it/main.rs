@@ -1,8 +1,11 @@
 //! Integration tests of sandbox-chain: one test binary, one module per area.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod bridge;
 mod chain;
+mod contracts;
 mod determinism;
 mod encoding;
 mod support;
 mod vectors;
+mod world;
