@@ -110,3 +110,38 @@ pub fn mul_div(x: &[u8; 32], num: u64, den: u64) -> [u8; 32] {
     }
     out
 }
+
+/// Where a hash time-locked contract stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HtlcState {
+    Locked,
+    Claimed,
+    Refunded,
+}
+
+/// A hash time-locked contract: coins claimable with the preimage of
+/// `hashlock` before height `timeout`, refundable to the sender from then on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Htlc {
+    /// SHA-256 (plain, untagged) of the secret.
+    pub hashlock: [u8; 32],
+    /// The first height at which the sender may refund.
+    pub timeout: u64,
+    pub state: HtlcState,
+}
+
+/// A step on an HTLC, in a block at `height`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HtlcAction {
+    Claim { secret: Vec<u8>, height: u64 },
+    Refund { height: u64 },
+}
+
+/// Why an HTLC step is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HtlcRefusal {
+    NotLocked,
+    TooLate,
+    TooEarly,
+    WrongSecret,
+}

@@ -17,6 +17,7 @@ use crate::rng::CaseRng;
 mod chain_ops;
 mod consensus;
 mod hashing;
+mod htlc;
 mod merkle;
 mod sha256_hex;
 pub(crate) mod shrink;
@@ -167,6 +168,7 @@ impl Registry {
         r.add::<consensus::ForkChoice>();
         r.add::<consensus::ReorgPath>();
         r.add::<consensus::BftQuorum>();
+        r.add::<htlc::HtlcStep>();
         r
     }
 
