@@ -294,15 +294,24 @@ pub fn cache_dir(given: Option<&Path>, course_root: &Path) -> Result<PathBuf> {
     Ok(fallback)
 }
 
-/// The jail binary: this executable, staged where the sandbox user can read it.
+/// The jail binary: this executable, staged where the sandbox user can read
+/// it. The staged copy is named after the executable's size and mtime and
+/// written under a temporary name first, so concurrent graders never exec a
+/// half-written file.
 fn jail_exe(cache: &Path) -> Result<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
     let me = std::env::current_exe().context("locating the grader executable")?;
     if sandbox::world_readable(&me) {
         return Ok(me);
     }
-    let staged = cache.join("grader-jail");
-    let _ = std::fs::remove_file(&staged);
-    std::fs::copy(&me, &staged).context("staging the grader executable for the sandbox")?;
+    let meta = std::fs::metadata(&me).context("reading the grader executable")?;
+    let staged = cache.join(format!("grader-jail-{}-{}", meta.size(), meta.mtime()));
+    if staged.is_file() {
+        return Ok(staged);
+    }
+    let tmp = cache.join(format!("grader-jail.tmp{}", std::process::id()));
+    std::fs::copy(&me, &tmp).context("staging the grader executable for the sandbox")?;
+    std::fs::rename(&tmp, &staged).context("staging the grader executable for the sandbox")?;
     Ok(staged)
 }
 
