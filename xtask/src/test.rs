@@ -127,6 +127,8 @@ impl Steps {
 /// On a fresh machine: adds rustfmt, clippy and (unless quick) the wasm32
 /// target to the active toolchain if they are missing.
 fn install_toolchain_parts(wasm: bool) -> Result<()> {
+    // The grader's sandbox tests run student code under bubblewrap.
+    util::ensure_debian_package("bwrap", "bubblewrap")?;
     if !util::succeeds(Command::new("rustup").arg("--version")) {
         println!(
             "xtask test: rustup not found; assuming rustfmt, clippy and the {WASM_TARGET} \
@@ -244,6 +246,23 @@ fn lock_versions<'a>(lock: &'a str, name: &str) -> Vec<&'a str> {
     versions
 }
 
+/// The seed of every property test in this run: `PROPTEST_RNG_SEED` if set;
+/// otherwise fixed under CI (a landing must not depend on luck) and drawn
+/// from the clock on a developer's machine (to explore new cases). Either
+/// way it is printed, so any failure can be replayed.
+fn proptest_seed() -> String {
+    if let Ok(seed) = std::env::var("PROPTEST_RNG_SEED") {
+        return seed;
+    }
+    if std::env::var_os("CI").is_some() {
+        return "20261122".to_string();
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    u64::from(nanos).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,21 +312,4 @@ version = "0.2.130"
         );
         assert!(Options::parse(&["--quik".into()]).is_err());
     }
-}
-
-/// The seed of every property test in this run: `PROPTEST_RNG_SEED` if set;
-/// otherwise fixed under CI (a landing must not depend on luck) and drawn
-/// from the clock on a developer's machine (to explore new cases). Either
-/// way it is printed, so any failure can be replayed.
-fn proptest_seed() -> String {
-    if let Ok(seed) = std::env::var("PROPTEST_RNG_SEED") {
-        return seed;
-    }
-    if std::env::var_os("CI").is_some() {
-        return "20261122".to_string();
-    }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    u64::from(nanos).to_string()
 }

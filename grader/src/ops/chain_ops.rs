@@ -346,6 +346,9 @@ fn rejection(e: &TxError) -> &'static str {
         TxError::NonceAhead { .. } => "nonce_ahead",
         TxError::InsufficientFunds { .. } => "insufficient_funds",
         TxError::Overflow { .. } => "overflow",
+        // Permissioned chains only; this operation checks public transfers.
+        TxError::NotAMember(_) => "not_a_member",
+        TxError::Governance(_) => "governance",
     }
 }
 

@@ -635,10 +635,7 @@ mod tests {
                     nonce: 0,
                 };
                 header.nonce = mine_range(&header, 0..1000).nonce().unwrap();
-                let block = sandbox_chain::block::Block {
-                    header,
-                    txs: vec![cb],
-                };
+                let block = sandbox_chain::block::Block::new(header, vec![cb]);
                 hashes.push(block.hash());
                 let report = chain.insert(block).unwrap();
                 let ours = best_tip(&tree[..=i]);
