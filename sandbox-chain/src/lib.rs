@@ -26,6 +26,7 @@ pub mod mempool;
 pub mod merkle;
 pub mod pow;
 pub mod tx;
+pub mod world;
 
 pub use json::{ImportError, MAX_JSON_BYTES};
 

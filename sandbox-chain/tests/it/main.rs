@@ -6,3 +6,4 @@ mod determinism;
 mod encoding;
 mod support;
 mod vectors;
+mod world;

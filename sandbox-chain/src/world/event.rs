@@ -1,0 +1,196 @@
+//! The event log: what happened in a world, in order, for the UI to animate
+//! and for lesson checks to read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::hash::{BlockHash, TxId};
+use crate::tx::TxError;
+
+use super::engine::{Behaviour, NodeId};
+use super::pool::PoolError;
+
+/// One entry of the event log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedEvent {
+    /// Simulated time, in milliseconds.
+    pub at_ms: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: WorldEvent,
+}
+
+/// Why a node turned a transaction away, in a form lesson checks can match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TxRejectKind {
+    /// Its nonce was already used, on chain or by a pending transaction.
+    DoubleSpend,
+    /// Its signature does not verify.
+    BadSignature,
+    /// The sender cannot pay.
+    InsufficientFunds,
+    /// Its nonce is ahead of the sender's next one.
+    NonceAhead,
+    /// It is for another chain.
+    WrongChain,
+    /// Zero amount, long memo, overflow.
+    Malformed,
+    /// The mempool is full.
+    PoolFull,
+}
+
+impl TxRejectKind {
+    /// The kind of a mempool refusal.
+    pub fn of(e: &PoolError) -> Self {
+        match e {
+            PoolError::Tx(t) => Self::of_tx(t),
+            PoolError::Conflict { .. } => TxRejectKind::DoubleSpend,
+            PoolError::TooFarAhead { .. } => TxRejectKind::NonceAhead,
+            PoolError::Full { .. } => TxRejectKind::PoolFull,
+        }
+    }
+
+    /// The kind of a transaction rule broken.
+    pub fn of_tx(e: &TxError) -> Self {
+        match e {
+            TxError::BadSignature { .. } => TxRejectKind::BadSignature,
+            TxError::WrongChain { .. } => TxRejectKind::WrongChain,
+            TxError::NonceUsed { .. } => TxRejectKind::DoubleSpend,
+            TxError::NonceAhead { .. } => TxRejectKind::NonceAhead,
+            TxError::InsufficientFunds { .. } => TxRejectKind::InsufficientFunds,
+            TxError::ZeroAmount | TxError::MemoTooLong { .. } | TxError::Overflow { .. } => {
+                TxRejectKind::Malformed
+            }
+        }
+    }
+}
+
+/// Something that happened in a world.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WorldEvent {
+    /// An action was refused (see the action log for the action).
+    ActionRejected {
+        /// Its position in the action log.
+        index: usize,
+        /// Why, in words.
+        reason: String,
+    },
+    /// A node produced (mined) a block.
+    BlockProduced {
+        /// The producer.
+        node: NodeId,
+        /// The block.
+        hash: BlockHash,
+        /// Its height.
+        height: u64,
+        /// Its transactions, coinbase included.
+        txs: usize,
+        /// Whether the producer kept it to itself.
+        withheld: bool,
+    },
+    /// A node refused a block.
+    BlockRejected {
+        /// The node.
+        node: NodeId,
+        /// The block.
+        hash: BlockHash,
+        /// Why, in words.
+        reason: String,
+    },
+    /// A node's canonical chain switched branches.
+    Reorg {
+        /// The node.
+        node: NodeId,
+        /// Blocks taken off its canonical chain.
+        depth: usize,
+        /// Its tip before.
+        old_tip: BlockHash,
+        /// Its tip after.
+        new_tip: BlockHash,
+        /// The last block both branches share.
+        fork_point: BlockHash,
+    },
+    /// A node took a transaction into its mempool.
+    TxAccepted {
+        /// The node.
+        node: NodeId,
+        /// The transaction.
+        txid: TxId,
+        /// The neighbour it came from (none: from the node's own wallet or
+        /// an action).
+        from: Option<NodeId>,
+    },
+    /// A node refused a transaction.
+    TxRejected {
+        /// The node.
+        node: NodeId,
+        /// The transaction.
+        txid: TxId,
+        /// The kind of refusal.
+        reject: TxRejectKind,
+        /// Why, in words.
+        reason: String,
+    },
+    /// A pending transaction was dropped because the chain now holds a
+    /// conflicting one (it lost a double spend, e.g. after a reorg).
+    TxDropped {
+        /// The node.
+        node: NodeId,
+        /// The transaction.
+        txid: TxId,
+        /// Why, in words.
+        reason: String,
+    },
+    /// A block became final on a node (BFT engines).
+    Finalized {
+        /// The node.
+        node: NodeId,
+        /// Its height.
+        height: u64,
+        /// The block.
+        hash: BlockHash,
+    },
+    /// The network was split.
+    Partitioned {
+        /// The groups, every node in exactly one.
+        groups: Vec<Vec<NodeId>>,
+    },
+    /// Partitions ended.
+    Healed,
+    /// A link was cut.
+    LinkCut {
+        /// One end.
+        a: NodeId,
+        /// The other end.
+        b: NodeId,
+    },
+    /// A cut link came back.
+    LinkRestored {
+        /// One end.
+        a: NodeId,
+        /// The other end.
+        b: NodeId,
+    },
+    /// A node's behaviour changed.
+    BehaviourChanged {
+        /// The node.
+        node: NodeId,
+        /// Its new behaviour.
+        behaviour: Behaviour,
+    },
+    /// A node's mining power changed.
+    MiningPowerChanged {
+        /// The node.
+        node: NodeId,
+        /// Hashes per simulated second.
+        hashes_per_sec: u64,
+    },
+    /// A note from a node's consensus engine.
+    Note {
+        /// The node.
+        node: NodeId,
+        /// The text.
+        text: String,
+    },
+}

@@ -1,0 +1,1244 @@
+//! A world of many nodes: each with its own block tree, mempool and wallet,
+//! joined by a simulated network, driven by a discrete-event scheduler with
+//! a simulated clock and one seeded random stream.
+//!
+//! Every change comes from an [`Action`]; a world is its seed, its
+//! [`WorldConfig`] and its action log, which together form a
+//! [`Transcript`]. Replaying a transcript gives the same world, and
+//! [`World::digest`] (one hash over every node's state, see
+//! `docs/world.md`) proves it.
+//!
+//! Consensus is a plug-in ([`Engine`]): the world delivers inputs to each
+//! node's engine and carries out the effects it returns.
+//!
+//! How blocks spread: the producer announces a block's hash (`inv`) to its
+//! neighbours; a node that lacks it asks (`getblock`) the announcer, gets
+//! the block (shared, never copied), stores it and announces it in turn. A
+//! block whose parent is missing is held as an orphan and its parent is
+//! asked from the same neighbour, so a node catches up on a whole branch.
+//! When a link comes up (a partition heals, a cut is restored, a node
+//! stops withholding or being silent) both ends announce their tips.
+//! Transactions are pushed to neighbours.
+
+pub mod action;
+pub mod bench;
+mod digest;
+pub mod engine;
+pub mod event;
+pub mod net;
+pub mod pool;
+pub mod pow;
+pub mod scenario;
+pub mod transcript;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rand_chacha::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::amount::Amount;
+use crate::block::Block;
+use crate::chain::{Allocation, BlockInfo, Chain, ChainError, ChainParams, Placement, TipChange};
+use crate::hash::{BlockHash, TxId};
+use crate::keys::{Address, Keypair};
+use crate::ledger::Account;
+use crate::tx::{SignedTransfer, Transaction, Transfer};
+
+pub use action::{Action, ActionError, ActionOutcome, DEFAULT_MAX_EVENTS, Until};
+pub use digest::{WORLD_STATE_TAG, WorldDigest};
+pub use engine::{Behaviour, Effect, Engine, EngineInput, EngineMsg, NodeCtx, NodeId};
+pub use event::{LoggedEvent, TxRejectKind, WorldEvent};
+pub use net::{LinkConfig, Message, NetworkConfig, Topology};
+pub use pool::{Mempool, PoolError};
+pub use pow::PowEngine;
+pub use transcript::{ReplayError, TRANSCRIPT_FORMAT_VERSION, Transcript};
+
+use net::{Network, link_key};
+
+/// How long a node waits for a block it asked for before asking again
+/// (when it hears of the block once more).
+pub const REQUEST_TIMEOUT_MS: u64 = 2_000;
+
+/// The most nodes a world may have.
+pub const MAX_NODES: usize = 1_000;
+
+/// The chain every node of a world starts from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ChainSpec {
+    /// [`ChainParams::lesson`] with `bits` of difficulty.
+    Lesson {
+        /// Leading zero bits of the genesis target.
+        bits: u32,
+    },
+    /// Exactly these parameters.
+    Params(ChainParams),
+}
+
+/// A starting balance for a named key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fund {
+    /// The key's name (`Keypair::from_name`).
+    pub name: String,
+    /// Its balance at genesis.
+    pub amount: Amount,
+}
+
+/// One node's starting configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    /// Its name; its own key (which block rewards pay) is
+    /// `Keypair::from_name(name)`.
+    pub name: String,
+    /// Mining power, in hashes per simulated second.
+    #[serde(default)]
+    pub hashes_per_sec: u64,
+    /// Names of the keys its wallet holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
+}
+
+/// Which consensus engine every node runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum EngineConfig {
+    /// Proof of work, most-work chain ([`PowEngine`]).
+    #[default]
+    ProofOfWork,
+}
+
+impl EngineConfig {
+    /// A fresh engine for `node`.
+    pub fn build(&self, _node: NodeId, _config: &WorldConfig) -> Box<dyn Engine> {
+        match self {
+            EngineConfig::ProofOfWork => Box::new(PowEngine::new()),
+        }
+    }
+}
+
+/// Everything a world starts from (besides its seed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldConfig {
+    /// The chain's rules.
+    pub chain: ChainSpec,
+    /// Starting balances of named keys, added to the chain's allocations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funds: Vec<Fund>,
+    /// The nodes, in id order.
+    pub nodes: Vec<NodeConfig>,
+    /// Links and topology.
+    #[serde(default)]
+    pub network: NetworkConfig,
+    /// The consensus engine.
+    #[serde(default)]
+    pub engine: EngineConfig,
+}
+
+impl WorldConfig {
+    /// `n` proof-of-work nodes named `node-0`, `node-1`, ... each mining at
+    /// `hashes_per_sec`, on a lesson chain of `bits` difficulty, full mesh.
+    pub fn pow(n: u32, bits: u32, hashes_per_sec: u64) -> Self {
+        WorldConfig {
+            chain: ChainSpec::Lesson { bits },
+            funds: Vec::new(),
+            nodes: (0..n)
+                .map(|i| NodeConfig {
+                    name: format!("node-{i}"),
+                    hashes_per_sec,
+                    keys: Vec::new(),
+                })
+                .collect(),
+            network: NetworkConfig::default(),
+            engine: EngineConfig::ProofOfWork,
+        }
+    }
+
+    /// The chain parameters, funds included.
+    pub fn params(&self) -> ChainParams {
+        let mut params = match &self.chain {
+            ChainSpec::Lesson { bits } => ChainParams::lesson(*bits, Vec::new()),
+            ChainSpec::Params(p) => p.clone(),
+        };
+        params
+            .allocations
+            .extend(self.funds.iter().map(|f| Allocation {
+                address: Keypair::from_name(&f.name).address(),
+                amount: f.amount,
+            }));
+        params
+    }
+}
+
+/// Why a world could not be built from a configuration.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WorldError {
+    /// No nodes, or too many.
+    #[error("a world needs 1 to {max} nodes, not {found}")]
+    NodeCount {
+        /// Nodes configured.
+        found: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Two nodes share a name (so they would share a key).
+    #[error("two nodes are named \"{0}\"; each node needs its own name")]
+    DuplicateName(String),
+}
+
+/// One entry of the action log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRecord {
+    /// When it was applied.
+    pub at_ms: u64,
+    /// The action.
+    pub action: Action,
+    /// Why it was refused, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<String>,
+}
+
+/// A message on its way, as the UI draws it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MessageView {
+    /// Its number (unique in the world, in send order).
+    pub id: u64,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Kind ("inv", "block", "tx", ...).
+    pub kind: &'static str,
+    /// One line about it.
+    pub summary: String,
+    /// When it was sent.
+    pub departs_ms: u64,
+    /// When it arrives.
+    pub arrives_ms: u64,
+    /// Whether the network will lose it on the way.
+    pub lost: bool,
+}
+
+/// One node as the UI shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NodeView {
+    /// Its id.
+    pub id: NodeId,
+    /// Its name.
+    pub name: String,
+    /// Its address (block rewards go there).
+    pub address: Address,
+    /// Its tip.
+    pub tip: BlockHash,
+    /// Height of its tip.
+    pub height: u64,
+    /// Work of its canonical chain.
+    pub tip_work: u128,
+    /// Its ledger: every account, in address order.
+    pub ledger: Vec<(Address, Account)>,
+    /// Pending transaction ids.
+    pub mempool: Vec<TxId>,
+    /// Every block it stores (side branches included).
+    pub blocks: Vec<BlockInfo>,
+    /// Keys its wallet holds, by name.
+    pub wallet: Vec<(String, Address)>,
+    /// Mining power, hashes per simulated second.
+    pub hashes_per_sec: u64,
+    /// How it behaves.
+    pub behaviour: Behaviour,
+    /// The last block it finalised (BFT engines).
+    pub finalized: Option<(u64, BlockHash)>,
+}
+
+/// Counters over the life of a world.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Events processed (deliveries and timers).
+    pub events: u64,
+    /// Messages sent (lost ones included).
+    pub messages_sent: u64,
+    /// Messages the network lost or a partition dropped.
+    pub messages_dropped: u64,
+    /// Blocks produced.
+    pub blocks_produced: u64,
+}
+
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub(crate) name: String,
+    pub(crate) key: Keypair,
+    pub(crate) chain: Chain,
+    pub(crate) pool: Mempool,
+    pub(crate) wallet: BTreeMap<String, Keypair>,
+    pub(crate) hashrate: u64,
+    pub(crate) behaviour: Behaviour,
+    /// Blocks asked for, and when.
+    pub(crate) requested: BTreeMap<BlockHash, u64>,
+    /// Transactions seen (accepted or refused), so gossip stops.
+    pub(crate) seen_txs: BTreeSet<TxId>,
+    pub(crate) finalized: Option<(u64, BlockHash)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct InFlight {
+    pub(crate) from: NodeId,
+    pub(crate) to: NodeId,
+    pub(crate) departs_ms: u64,
+    pub(crate) msg: Message,
+    pub(crate) lost: bool,
+}
+
+#[derive(Debug)]
+pub(crate) enum Pending {
+    Deliver(Box<InFlight>),
+    Timer { node: NodeId, tag: u64 },
+}
+
+/// A simulated world. See the module documentation.
+#[derive(Debug)]
+pub struct World {
+    pub(crate) seed: u64,
+    pub(crate) config: WorldConfig,
+    pub(crate) rng: ChaCha8Rng,
+    pub(crate) now_ms: u64,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) engines: Vec<Box<dyn Engine>>,
+    pub(crate) net: Network,
+    /// Scheduled events by (time, sequence number).
+    pub(crate) queue: BTreeMap<(u64, u64), Pending>,
+    /// Where each pending engine timer sits in the queue.
+    pub(crate) timers: BTreeMap<(NodeId, u64), (u64, u64)>,
+    pub(crate) in_flight: u64,
+    pub(crate) next_seq: u64,
+    pub(crate) events: Vec<LoggedEvent>,
+    pub(crate) history: Vec<ActionRecord>,
+    pub(crate) stats: Stats,
+    /// The block the last `Produce` made (for the `mine` outcome).
+    produced: Option<BlockHash>,
+}
+
+fn node_id(i: usize) -> NodeId {
+    NodeId(u32::try_from(i).unwrap_or(u32::MAX))
+}
+
+impl World {
+    /// A new world at time 0; every engine gets [`EngineInput::Start`].
+    pub fn new(config: WorldConfig, seed: u64) -> Result<World, WorldError> {
+        let n = config.nodes.len();
+        if n == 0 || n > MAX_NODES {
+            return Err(WorldError::NodeCount {
+                found: n,
+                max: MAX_NODES,
+            });
+        }
+        let mut names = BTreeSet::new();
+        for c in &config.nodes {
+            if !names.insert(c.name.as_str()) {
+                return Err(WorldError::DuplicateName(c.name.clone()));
+            }
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let count = u32::try_from(n).unwrap_or(u32::MAX);
+        let net = Network::new(&config.network, count, &mut rng);
+        let params = config.params();
+        let genesis = Chain::new(params);
+        let nodes: Vec<Node> = config
+            .nodes
+            .iter()
+            .map(|c| Node {
+                name: c.name.clone(),
+                key: Keypair::from_name(&c.name),
+                chain: genesis.clone(),
+                pool: Mempool::new(),
+                wallet: c
+                    .keys
+                    .iter()
+                    .map(|k| (k.clone(), Keypair::from_name(k)))
+                    .collect(),
+                hashrate: c.hashes_per_sec,
+                behaviour: Behaviour::Honest,
+                requested: BTreeMap::new(),
+                seen_txs: BTreeSet::new(),
+                finalized: None,
+            })
+            .collect();
+        let engines = (0..n)
+            .map(|i| config.engine.build(node_id(i), &config))
+            .collect();
+        let mut world = World {
+            seed,
+            config,
+            rng,
+            now_ms: 0,
+            nodes,
+            engines,
+            net,
+            queue: BTreeMap::new(),
+            timers: BTreeMap::new(),
+            in_flight: 0,
+            next_seq: 0,
+            events: Vec::new(),
+            history: Vec::new(),
+            stats: Stats::default(),
+            produced: None,
+        };
+        for i in 0..n {
+            world.run_engine(node_id(i), EngineInput::Start);
+        }
+        Ok(world)
+    }
+
+    // ---- reading ----
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The configuration it started from.
+    pub fn config(&self) -> &WorldConfig {
+        &self.config
+    }
+
+    /// Simulated time, in milliseconds.
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> u32 {
+        u32::try_from(self.nodes.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Every node's id.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + use<> {
+        (0..self.node_count()).map(NodeId)
+    }
+
+    /// A node's chain (block tree, canonical chain, ledger).
+    pub fn chain(&self, node: NodeId) -> Option<&Chain> {
+        self.nodes.get(node.index()).map(|n| &n.chain)
+    }
+
+    /// A node's mempool.
+    pub fn mempool(&self, node: NodeId) -> Option<&Mempool> {
+        self.nodes.get(node.index()).map(|n| &n.pool)
+    }
+
+    /// A node's behaviour.
+    pub fn behaviour(&self, node: NodeId) -> Option<Behaviour> {
+        self.nodes.get(node.index()).map(|n| n.behaviour)
+    }
+
+    /// A node's neighbours in the topology.
+    pub fn peers(&self, node: NodeId) -> &[NodeId] {
+        self.net.peers(node)
+    }
+
+    /// Whether a message from `a` would reach `b` now.
+    pub fn reachable(&self, a: NodeId, b: NodeId) -> bool {
+        self.net.reachable(a, b)
+    }
+
+    /// A node's view, for display.
+    pub fn node_view(&self, node: NodeId) -> Option<NodeView> {
+        let n = self.nodes.get(node.index())?;
+        Some(NodeView {
+            id: node,
+            name: n.name.clone(),
+            address: n.key.address(),
+            tip: n.chain.tip(),
+            height: n.chain.height(),
+            tip_work: n.chain.tip_work(),
+            ledger: n.chain.ledger().accounts().map(|(a, c)| (*a, *c)).collect(),
+            mempool: n.pool.txids().copied().collect(),
+            blocks: n.chain.blocks(),
+            wallet: n
+                .wallet
+                .iter()
+                .map(|(name, k)| (name.clone(), k.address()))
+                .collect(),
+            hashes_per_sec: n.hashrate,
+            behaviour: n.behaviour,
+            finalized: n.finalized,
+        })
+    }
+
+    /// Every message on its way, in arrival order.
+    pub fn messages_in_flight(&self) -> Vec<MessageView> {
+        self.queue
+            .iter()
+            .filter_map(|((at, seq), p)| match p {
+                Pending::Deliver(m) => Some(MessageView {
+                    id: *seq,
+                    from: m.from,
+                    to: m.to,
+                    kind: m.msg.kind(),
+                    summary: m.msg.summary(),
+                    departs_ms: m.departs_ms,
+                    arrives_ms: *at,
+                    lost: m.lost,
+                }),
+                Pending::Timer { .. } => None,
+            })
+            .collect()
+    }
+
+    /// Number of messages on their way.
+    pub fn in_flight_count(&self) -> u64 {
+        self.in_flight
+    }
+
+    /// When the next event is due, if any.
+    pub fn next_event_ms(&self) -> Option<u64> {
+        self.queue.keys().next().map(|(t, _)| *t)
+    }
+
+    /// The event log.
+    pub fn events(&self) -> &[LoggedEvent] {
+        &self.events
+    }
+
+    /// The action log.
+    pub fn history(&self) -> &[ActionRecord] {
+        &self.history
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// Whether every node that is not silent has the same tip.
+    pub fn tips_agree(&self) -> bool {
+        let mut tips = self
+            .nodes
+            .iter()
+            .filter(|n| n.behaviour != Behaviour::Silent)
+            .map(|n| n.chain.tip());
+        match tips.next() {
+            Some(first) => tips.all(|t| t == first),
+            None => true,
+        }
+    }
+
+    fn until_holds(&self, until: Until) -> bool {
+        match until {
+            Until::Time { ms } => self.now_ms >= ms,
+            Until::Idle => self.in_flight == 0,
+            Until::Converged => self.in_flight == 0 && self.tips_agree(),
+            Until::Height { height } => self.nodes.iter().any(|n| n.chain.height() >= height),
+        }
+    }
+
+    // ---- acting ----
+
+    /// Applies an action and records it in the action log, accepted or not.
+    /// A refused action changes nothing else and is also logged as an
+    /// [`WorldEvent::ActionRejected`] event.
+    pub fn apply(&mut self, action: Action) -> Result<ActionOutcome, ActionError> {
+        let at_ms = self.now_ms;
+        let index = self.history.len();
+        let result = self.apply_inner(&action);
+        let rejected = result.as_ref().err().map(ToString::to_string);
+        if let Some(reason) = &rejected {
+            self.log(WorldEvent::ActionRejected {
+                index,
+                reason: reason.clone(),
+            });
+        }
+        self.history.push(ActionRecord {
+            at_ms,
+            action,
+            rejected,
+        });
+        result
+    }
+
+    /// Processes one event (recorded as `step` with 1 event); `None` if
+    /// nothing is scheduled.
+    pub fn step(&mut self) -> Option<ActionOutcome> {
+        if self.queue.is_empty() {
+            return None;
+        }
+        self.apply(Action::Step { events: 1 }).ok()
+    }
+
+    /// Processes events until `cond` holds or `max_events` were processed;
+    /// recorded as one `step` action with the number processed (a closure
+    /// cannot be written in a transcript, its effect can). Returns whether
+    /// `cond` held.
+    pub fn run_until_with(
+        &mut self,
+        max_events: u64,
+        mut cond: impl FnMut(&World) -> bool,
+    ) -> bool {
+        let mut done = 0u64;
+        let mut held = cond(self);
+        while !held && done < max_events && self.process_next() {
+            done = done.saturating_add(1);
+            held = cond(self);
+        }
+        self.history.push(ActionRecord {
+            at_ms: self.now_ms,
+            action: Action::Step { events: done },
+            rejected: None,
+        });
+        held
+    }
+
+    fn check_node(&self, node: NodeId) -> Result<(), ActionError> {
+        if node.index() < self.nodes.len() {
+            Ok(())
+        } else {
+            Err(ActionError::UnknownNode {
+                node,
+                count: self.node_count(),
+            })
+        }
+    }
+
+    fn apply_inner(&mut self, action: &Action) -> Result<ActionOutcome, ActionError> {
+        let mut out = ActionOutcome::default();
+        match action {
+            Action::CreateKey { node, name } => {
+                self.check_node(*node)?;
+                let n = self.node_mut(*node)?;
+                if n.wallet.contains_key(name) {
+                    return Err(ActionError::KeyExists {
+                        node: *node,
+                        name: name.clone(),
+                    });
+                }
+                n.wallet.insert(name.clone(), Keypair::from_name(name));
+            }
+            Action::SendTransaction {
+                node,
+                from,
+                to,
+                amount,
+                fee,
+                memo,
+                nonce,
+            } => {
+                self.check_node(*node)?;
+                let tx = self.sign_transfer(*node, from, to, *amount, *fee, memo, *nonce)?;
+                out.txid = Some(self.submit(*node, tx)?);
+            }
+            Action::SubmitTransaction { node, tx } => {
+                self.check_node(*node)?;
+                out.txid = Some(self.submit(*node, SignedTransfer::clone(tx))?);
+            }
+            Action::Mine { node } => {
+                self.check_node(*node)?;
+                if self.behaviour(*node) == Some(Behaviour::Silent) {
+                    return Err(ActionError::NodeSilent { node: *node });
+                }
+                self.produced = None;
+                self.run_engine(*node, EngineInput::Produce);
+                match self.produced.take() {
+                    Some(h) => out.block = Some(h),
+                    None => {
+                        return Err(ActionError::NoBlock {
+                            node: *node,
+                            reason: format!(
+                                "its {} engine made none",
+                                self.engines.get(node.index()).map_or("", |e| e.name())
+                            ),
+                        });
+                    }
+                }
+            }
+            Action::SetMiningPower {
+                node,
+                hashes_per_sec,
+            } => {
+                self.check_node(*node)?;
+                self.node_mut(*node)?.hashrate = *hashes_per_sec;
+                self.log(WorldEvent::MiningPowerChanged {
+                    node: *node,
+                    hashes_per_sec: *hashes_per_sec,
+                });
+                self.run_engine(*node, EngineInput::Reconfigured);
+            }
+            Action::SetBehaviour { node, behaviour } => {
+                self.check_node(*node)?;
+                self.set_behaviour(*node, *behaviour)?;
+            }
+            Action::Partition { groups } => self.partition(groups)?,
+            Action::Heal => {
+                let before = self.net.live_links();
+                for g in &mut self.net.group {
+                    *g = 0;
+                }
+                self.log(WorldEvent::Healed);
+                self.links_changed(&before);
+            }
+            Action::CutLink { a, b } => {
+                self.check_link(*a, *b)?;
+                self.net.cut.insert(link_key(*a, *b));
+                self.log(WorldEvent::LinkCut { a: *a, b: *b });
+            }
+            Action::RestoreLink { a, b } => {
+                self.check_link(*a, *b)?;
+                let before = self.net.live_links();
+                self.net.cut.remove(&link_key(*a, *b));
+                self.log(WorldEvent::LinkRestored { a: *a, b: *b });
+                self.links_changed(&before);
+            }
+            Action::SetLink {
+                a,
+                b,
+                latency_ms,
+                jitter_ms,
+                loss_permille,
+            } => {
+                self.check_link(*a, *b)?;
+                if *loss_permille > 1000 {
+                    return Err(ActionError::BadLoss(*loss_permille));
+                }
+                self.net.overrides.insert(
+                    link_key(*a, *b),
+                    LinkConfig {
+                        latency_ms: *latency_ms,
+                        jitter_ms: *jitter_ms,
+                        loss_permille: *loss_permille,
+                    },
+                );
+            }
+            Action::AdvanceTime { ms } => {
+                let end = self.now_ms.saturating_add(*ms);
+                while self.next_event_ms().is_some_and(|t| t <= end)
+                    && out.events < DEFAULT_MAX_EVENTS
+                    && self.process_next()
+                {
+                    out.events = out.events.saturating_add(1);
+                }
+                self.now_ms = self.now_ms.max(end);
+            }
+            Action::RunUntil { until, max_events } => {
+                let mut held = self.until_holds(*until);
+                while !held && out.events < *max_events && self.process_next() {
+                    out.events = out.events.saturating_add(1);
+                    held = self.until_holds(*until);
+                }
+                if let Until::Time { ms } = until
+                    && !held
+                    && out.events < *max_events
+                {
+                    // Nothing left to do before then: the clock just moves.
+                    self.now_ms = self.now_ms.max(*ms);
+                    held = true;
+                }
+                out.reached = Some(held);
+            }
+            Action::Step { events } => {
+                while out.events < *events && self.process_next() {
+                    out.events = out.events.saturating_add(1);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, ActionError> {
+        let count = self.node_count();
+        self.nodes
+            .get_mut(node.index())
+            .ok_or(ActionError::UnknownNode { node, count })
+    }
+
+    fn check_link(&self, a: NodeId, b: NodeId) -> Result<(), ActionError> {
+        self.check_node(a)?;
+        self.check_node(b)?;
+        if a == b {
+            return Err(ActionError::SelfLink { node: a });
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sign_transfer(
+        &self,
+        node: NodeId,
+        from: &str,
+        to: &str,
+        amount: Amount,
+        fee: Amount,
+        memo: &str,
+        nonce: Option<u64>,
+    ) -> Result<SignedTransfer, ActionError> {
+        let n = self
+            .nodes
+            .get(node.index())
+            .ok_or(ActionError::UnknownNode {
+                node,
+                count: self.node_count(),
+            })?;
+        let key = n.wallet.get(from).ok_or(ActionError::KeyNotInWallet {
+            node,
+            name: from.to_owned(),
+        })?;
+        let to = parse_recipient(to)?;
+        let nonce = nonce.unwrap_or_else(|| n.pool.next_nonce(&key.address(), n.chain.ledger()));
+        Ok(Transfer {
+            chain_id: n.chain.params().chain_id,
+            from: key.public(),
+            to,
+            amount,
+            fee,
+            nonce,
+            memo: memo.to_owned(),
+        }
+        .sign(key))
+    }
+
+    /// A transaction from outside (an action) enters `node`.
+    fn submit(&mut self, node: NodeId, tx: SignedTransfer) -> Result<TxId, ActionError> {
+        let tx = Arc::new(tx);
+        let txid = tx_id(&tx);
+        // An action may try the same transaction again: forget having seen
+        // it so the node says why it refuses it.
+        if let Some(n) = self.nodes.get_mut(node.index()) {
+            n.seen_txs.remove(&txid);
+        }
+        self.receive_tx(node, tx, None)
+            .map_err(|error| ActionError::Tx { node, txid, error })
+    }
+
+    fn set_behaviour(&mut self, node: NodeId, behaviour: Behaviour) -> Result<(), ActionError> {
+        let n = self.node_mut(node)?;
+        let before = n.behaviour;
+        n.behaviour = behaviour;
+        self.log(WorldEvent::BehaviourChanged { node, behaviour });
+        let was_cut_off = matches!(before, Behaviour::Silent | Behaviour::Withhold);
+        let is_cut_off = matches!(behaviour, Behaviour::Silent | Behaviour::Withhold);
+        if was_cut_off && !is_cut_off {
+            // Back in touch: exchange tips with every neighbour.
+            let peers = self.net.peers(node).to_vec();
+            for p in peers {
+                self.handshake(node, p);
+            }
+        }
+        if before == Behaviour::Silent && behaviour != Behaviour::Silent {
+            self.run_engine(node, EngineInput::Start);
+        } else {
+            self.run_engine(node, EngineInput::Reconfigured);
+        }
+        Ok(())
+    }
+
+    fn partition(&mut self, groups: &[Vec<NodeId>]) -> Result<(), ActionError> {
+        let mut group = vec![u32::try_from(groups.len()).unwrap_or(u32::MAX); self.nodes.len()];
+        let mut seen = BTreeSet::new();
+        for (g, members) in groups.iter().enumerate() {
+            for &m in members {
+                self.check_node(m)?;
+                if !seen.insert(m) {
+                    return Err(ActionError::NodeInTwoGroups { node: m });
+                }
+                if let Some(slot) = group.get_mut(m.index()) {
+                    *slot = u32::try_from(g).unwrap_or(u32::MAX);
+                }
+            }
+        }
+        let before = self.net.live_links();
+        self.net.group = group;
+        let mut shown: Vec<Vec<NodeId>> = groups.to_vec();
+        let rest: Vec<NodeId> = self.node_ids().filter(|n| !seen.contains(n)).collect();
+        if !rest.is_empty() {
+            shown.push(rest);
+        }
+        self.log(WorldEvent::Partitioned { groups: shown });
+        self.links_changed(&before);
+        Ok(())
+    }
+
+    /// Links that came up since `before` exchange tips.
+    fn links_changed(&mut self, before: &BTreeSet<(NodeId, NodeId)>) {
+        let now = self.net.live_links();
+        for (a, b) in now.difference(before) {
+            self.handshake(*a, *b);
+        }
+    }
+
+    /// Both ends of a link that just came up announce their tips.
+    fn handshake(&mut self, a: NodeId, b: NodeId) {
+        for (x, y) in [(a, b), (b, a)] {
+            if let Some(tip) = self.nodes.get(x.index()).map(|n| n.chain.tip()) {
+                self.send(x, y, Message::Inv(tip));
+            }
+        }
+    }
+
+    // ---- the scheduler ----
+
+    fn schedule(&mut self, at: u64, p: Pending) -> (u64, u64) {
+        let key = (at, self.next_seq);
+        self.next_seq = self.next_seq.saturating_add(1);
+        self.queue.insert(key, p);
+        key
+    }
+
+    /// Pops and handles the next event; false if none is scheduled.
+    fn process_next(&mut self) -> bool {
+        let Some(((at, _), pending)) = self.queue.pop_first() else {
+            return false;
+        };
+        self.now_ms = self.now_ms.max(at);
+        self.stats.events = self.stats.events.saturating_add(1);
+        match pending {
+            Pending::Deliver(m) => {
+                self.in_flight = self.in_flight.saturating_sub(1);
+                self.deliver(*m);
+            }
+            Pending::Timer { node, tag } => {
+                self.timers.remove(&(node, tag));
+                if self.behaviour(node) != Some(Behaviour::Silent) {
+                    self.run_engine(node, EngineInput::Timer { tag });
+                }
+            }
+        }
+        true
+    }
+
+    fn log(&mut self, event: WorldEvent) {
+        self.events.push(LoggedEvent {
+            at_ms: self.now_ms,
+            event,
+        });
+    }
+
+    // ---- the network ----
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+        if self.behaviour(from) == Some(Behaviour::Silent) || !self.net.reachable(from, to) {
+            return;
+        }
+        let link = self.net.link(from, to);
+        let mut delay = link.latency_ms.max(1);
+        if link.jitter_ms > 0 {
+            let j = self
+                .rng
+                .next_u64()
+                .checked_rem(link.jitter_ms.saturating_add(1))
+                .unwrap_or(0);
+            delay = delay.saturating_add(j);
+        }
+        let lost = link.loss_permille > 0
+            && self.rng.next_u64().checked_rem(1000).unwrap_or(0) < u64::from(link.loss_permille);
+        self.stats.messages_sent = self.stats.messages_sent.saturating_add(1);
+        self.in_flight = self.in_flight.saturating_add(1);
+        let at = self.now_ms.saturating_add(delay);
+        self.schedule(
+            at,
+            Pending::Deliver(Box::new(InFlight {
+                from,
+                to,
+                departs_ms: self.now_ms,
+                msg,
+                lost,
+            })),
+        );
+    }
+
+    fn broadcast(&mut self, from: NodeId, msg: &Message, except: Option<NodeId>) {
+        let peers = self.net.peers(from).to_vec();
+        for p in peers {
+            if Some(p) != except {
+                self.send(from, p, msg.clone());
+            }
+        }
+    }
+
+    fn deliver(&mut self, m: InFlight) {
+        let InFlight {
+            from,
+            to,
+            msg,
+            lost,
+            ..
+        } = m;
+        let receiver = self.behaviour(to);
+        if lost || !self.net.reachable(from, to) || receiver == Some(Behaviour::Silent) {
+            self.stats.messages_dropped = self.stats.messages_dropped.saturating_add(1);
+            return;
+        }
+        let withholding = receiver == Some(Behaviour::Withhold);
+        match msg {
+            Message::Tx(tx) => {
+                // Refusals are logged by receive_tx.
+                let _ = self.receive_tx(to, tx, Some(from));
+            }
+            Message::Inv(hash) => {
+                if !withholding {
+                    self.request(to, from, hash);
+                }
+            }
+            Message::GetBlock(hash) => {
+                if let Some(b) = self.chain(to).and_then(|c| c.get_arc(&hash)) {
+                    self.send(to, from, Message::Block(b));
+                }
+            }
+            Message::Block(block) => {
+                if !withholding {
+                    self.receive_block(to, block, Some(from));
+                }
+            }
+            Message::Engine(msg) => {
+                self.run_engine(to, EngineInput::Message { from, msg: &msg });
+            }
+        }
+    }
+
+    /// Asks `peer` for a block `node` lacks (unless asked recently).
+    fn request(&mut self, node: NodeId, peer: NodeId, hash: BlockHash) {
+        let now = self.now_ms;
+        let Some(n) = self.nodes.get_mut(node.index()) else {
+            return;
+        };
+        if n.chain.contains(&hash) || n.chain.is_invalid(&hash) || n.chain.is_orphan(&hash) {
+            return;
+        }
+        if n.requested
+            .get(&hash)
+            .is_some_and(|t| t.saturating_add(REQUEST_TIMEOUT_MS) > now)
+        {
+            return;
+        }
+        n.requested.insert(hash, now);
+        self.send(node, peer, Message::GetBlock(hash));
+    }
+
+    fn receive_tx(
+        &mut self,
+        node: NodeId,
+        tx: Arc<SignedTransfer>,
+        from: Option<NodeId>,
+    ) -> Result<TxId, PoolError> {
+        let txid = tx_id(&tx);
+        let Some(n) = self.nodes.get_mut(node.index()) else {
+            return Ok(txid);
+        };
+        if !n.seen_txs.insert(txid) {
+            return Ok(txid);
+        }
+        let checked = tx
+            .check_stateless(n.chain.params().chain_id)
+            .map_err(PoolError::Tx)
+            .and_then(|()| n.pool.add(txid, Arc::clone(&tx), n.chain.ledger()));
+        match checked {
+            Ok(_) => {
+                self.log(WorldEvent::TxAccepted { node, txid, from });
+                self.broadcast(node, &Message::Tx(tx), from);
+                self.run_engine(node, EngineInput::NewTransaction);
+                Ok(txid)
+            }
+            Err(e) => {
+                self.log(WorldEvent::TxRejected {
+                    node,
+                    txid,
+                    reject: TxRejectKind::of(&e),
+                    reason: e.to_string(),
+                });
+                Err(e)
+            }
+        }
+    }
+
+    /// `node` got `block` from `from` (or made it, if `from` is `None`).
+    fn receive_block(&mut self, node: NodeId, block: Arc<Block>, from: Option<NodeId>) -> bool {
+        let hash = block.hash();
+        let Some(n) = self.nodes.get_mut(node.index()) else {
+            return false;
+        };
+        n.requested.remove(&hash);
+        let report = match n.chain.insert(block) {
+            Ok(r) => r,
+            Err(ChainError::KnownInvalid { .. }) => return false,
+            Err(e) => {
+                self.log(WorldEvent::BlockRejected {
+                    node,
+                    hash,
+                    reason: e.to_string(),
+                });
+                return false;
+            }
+        };
+        for (bad, e) in &report.invalidated {
+            self.log(WorldEvent::BlockRejected {
+                node,
+                hash: *bad,
+                reason: e.to_string(),
+            });
+        }
+        match report.placement {
+            Placement::AlreadyKnown => return false,
+            Placement::Orphan { missing_parent } => {
+                if let Some(peer) = from {
+                    self.request(node, peer, missing_parent);
+                }
+                return true;
+            }
+            Placement::SideBranch | Placement::Canonical => {}
+        }
+        if from.is_some() {
+            let mut fresh = vec![hash];
+            fresh.extend(report.adopted_orphans.iter().copied());
+            for h in fresh {
+                self.broadcast(node, &Message::Inv(h), from);
+            }
+        }
+        if let Some(tc) = report.tip_change {
+            self.tip_changed(node, &tc);
+        }
+        true
+    }
+
+    fn tip_changed(&mut self, node: NodeId, tc: &TipChange) {
+        if tc.is_reorg() {
+            self.log(WorldEvent::Reorg {
+                node,
+                depth: tc.disconnected.len(),
+                old_tip: tc.old_tip,
+                new_tip: tc.new_tip,
+                fork_point: tc.fork_point,
+            });
+        }
+        let Some(n) = self.nodes.get_mut(node.index()) else {
+            return;
+        };
+        // Transfers of blocks taken off the chain go back to the mempool,
+        // oldest first, unless the new branch has them too.
+        let mut refused = Vec::new();
+        for h in tc.disconnected.iter().rev() {
+            let Some(b) = n.chain.get_arc(h) else {
+                continue;
+            };
+            for t in pool::transfers_of(&b.txs) {
+                let t = Arc::new(t.clone());
+                let txid = tx_id(&t);
+                if n.chain.find_tx(&txid).is_some() {
+                    continue;
+                }
+                if let Err(e) = n.pool.add(txid, t, n.chain.ledger()) {
+                    refused.push((txid, e.to_string()));
+                }
+            }
+        }
+        let chain = &n.chain;
+        let dropped = n
+            .pool
+            .revalidate(chain.ledger(), |t| chain.find_tx(t).is_some());
+        for (txid, reason) in refused {
+            self.log(WorldEvent::TxDropped { node, txid, reason });
+        }
+        for (txid, e) in dropped {
+            self.log(WorldEvent::TxDropped {
+                node,
+                txid,
+                reason: e.to_string(),
+            });
+        }
+        self.run_engine(
+            node,
+            EngineInput::TipChanged {
+                tip: tc.new_tip,
+                reorg: tc.is_reorg(),
+            },
+        );
+    }
+
+    // ---- engines ----
+
+    fn run_engine(&mut self, node: NodeId, input: EngineInput<'_>) {
+        let i = node.index();
+        let count = self.node_count();
+        let (Some(n), Some(engine)) = (self.nodes.get(i), self.engines.get_mut(i)) else {
+            return;
+        };
+        if n.behaviour == Behaviour::Silent {
+            return;
+        }
+        let mut ctx = NodeCtx {
+            node,
+            now_ms: self.now_ms,
+            chain: &n.chain,
+            pool: &n.pool,
+            key: &n.key,
+            hashrate: n.hashrate,
+            behaviour: n.behaviour,
+            peers: self.net.peers(node),
+            node_count: count,
+            rng: &mut self.rng,
+        };
+        let effects = engine.handle(&mut ctx, input);
+        for e in effects {
+            self.apply_effect(node, e);
+        }
+    }
+
+    fn apply_effect(&mut self, node: NodeId, effect: Effect) {
+        match effect {
+            Effect::Broadcast(msg) => self.broadcast(node, &Message::Engine(msg), None),
+            Effect::Send { to, msg } => self.send(node, to, Message::Engine(msg)),
+            Effect::SetTimer { tag, after_ms } => {
+                if let Some(key) = self.timers.remove(&(node, tag)) {
+                    self.queue.remove(&key);
+                }
+                let at = self.now_ms.saturating_add(after_ms.max(1));
+                let key = self.schedule(at, Pending::Timer { node, tag });
+                self.timers.insert((node, tag), key);
+            }
+            Effect::CancelTimer { tag } => {
+                if let Some(key) = self.timers.remove(&(node, tag)) {
+                    self.queue.remove(&key);
+                }
+            }
+            Effect::AddBlock { block, announce } => {
+                let hash = block.hash();
+                let withheld = self.behaviour(node) == Some(Behaviour::Withhold);
+                self.stats.blocks_produced = self.stats.blocks_produced.saturating_add(1);
+                self.log(WorldEvent::BlockProduced {
+                    node,
+                    hash,
+                    height: block.height(),
+                    txs: block.txs.len(),
+                    withheld,
+                });
+                self.produced = Some(hash);
+                if self.receive_block(node, block, None) && announce && !withheld {
+                    self.broadcast(node, &Message::Inv(hash), None);
+                }
+            }
+            Effect::Finalize { height, hash } => {
+                if let Some(n) = self.nodes.get_mut(node.index()) {
+                    n.finalized = Some((height, hash));
+                }
+                self.log(WorldEvent::Finalized { node, height, hash });
+            }
+            Effect::Note(text) => self.log(WorldEvent::Note { node, text }),
+        }
+    }
+}
+
+/// The id of a transfer as a transaction.
+pub(crate) fn tx_id(t: &SignedTransfer) -> TxId {
+    Transaction::Transfer(t.clone()).id()
+}
+
+fn parse_recipient(to: &str) -> Result<Address, ActionError> {
+    if to.len() == 40
+        && let Ok(a) = Address::from_hex(to)
+    {
+        return Ok(a);
+    }
+    if to.is_empty() {
+        return Err(ActionError::BadRecipient(to.to_owned()));
+    }
+    Ok(Keypair::from_name(to).address())
+}

@@ -1,0 +1,61 @@
+//! Named scenarios: transcripts under `sandbox-chain/scenarios/`, compiled
+//! in (so they load in wasm32 too) and replayed on demand.
+
+use super::World;
+use super::transcript::{ReplayError, Transcript};
+
+/// Every scenario: (name, transcript JSON).
+const SCENARIOS: &[(&str, &str)] = &[];
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// No scenario has this name.
+    #[error("there is no scenario named \"{name}\" (known: {known})")]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The names there are.
+        known: String,
+    },
+    /// The scenario's transcript did not replay.
+    #[error("scenario \"{name}\": {error}")]
+    Replay {
+        /// The scenario.
+        name: String,
+        /// What went wrong.
+        error: ReplayError,
+    },
+}
+
+/// The names of the scenarios.
+pub fn scenario_names() -> Vec<&'static str> {
+    SCENARIOS.iter().map(|(n, _)| *n).collect()
+}
+
+/// A scenario's transcript.
+pub fn scenario_transcript(name: &str) -> Result<Transcript, ScenarioError> {
+    let json = SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, j)| *j)
+        .ok_or_else(|| ScenarioError::Unknown {
+            name: name.to_owned(),
+            known: scenario_names().join(", "),
+        })?;
+    Transcript::from_json(json).map_err(|error| ScenarioError::Replay {
+        name: name.to_owned(),
+        error,
+    })
+}
+
+impl World {
+    /// The world a named scenario ends in (its transcript replayed).
+    pub fn scenario(name: &str) -> Result<World, ScenarioError> {
+        let t = scenario_transcript(name)?;
+        World::replay(&t).map_err(|error| ScenarioError::Replay {
+            name: name.to_owned(),
+            error,
+        })
+    }
+}
