@@ -26,5 +26,8 @@ fn sha256_abc_matches_nist_vector() {
 fn export_seed7_matches_the_native_golden_hash() {
     let json = sandbox_chain::demo::demo_export_json(7, 20, 5).unwrap();
     let golden = include_str!("data/export_seed7_blocks20_txs5.sha256").trim();
-    assert_eq!(sandbox_chain::hash::sha256(json.as_bytes()).to_hex(), golden);
+    assert_eq!(
+        sandbox_chain::hash::sha256(json.as_bytes()).to_hex(),
+        golden
+    );
 }

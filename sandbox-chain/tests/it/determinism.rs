@@ -9,5 +9,9 @@ use sandbox_chain::hash::sha256;
 fn export_seed7_matches_the_golden_hash() {
     let json = demo_export_json(7, 20, 5).unwrap();
     let golden = include_str!("../data/export_seed7_blocks20_txs5.sha256").trim();
-    assert_eq!(sha256(json.as_bytes()).to_hex(), golden, "seed 7 export changed; if intended, update the golden file");
+    assert_eq!(
+        sha256(json.as_bytes()).to_hex(),
+        golden,
+        "seed 7 export changed; if intended, update the golden file"
+    );
 }
