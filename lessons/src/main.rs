@@ -29,7 +29,9 @@ usage:
                                        one lesson file
   lessons bundle --out DIR [PATH]      check the course and write DIR/course.json
   lessons grade LESSON_DIR TRANSCRIPT  grade a student's exported transcript
-        [--locale L] [--json]          (exit 0 when graded, whatever the score)";
+        [--locale L] [--json]          (exit 0 when graded, whatever the score)
+  lessons hash TEXT                    what the hash view shows (for authors)
+  lessons sign KEY MESSAGE             what the keys view signs (for authors)";
 
     fn default_course() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("course")
@@ -147,6 +149,25 @@ usage:
                         println!("not graded: {e}");
                     }
                 }
+                Ok(ExitCode::SUCCESS)
+            }
+            "hash" => {
+                let [text] = rest else {
+                    bail!("hash takes one TEXT\n{USAGE}");
+                };
+                let h = lessons::action::hash_text(text);
+                println!(
+                    "{} ({} leading zero bits)",
+                    h.to_hex(),
+                    h.leading_zero_bits()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            "sign" => {
+                let [key, message] = rest else {
+                    bail!("sign takes KEY and MESSAGE\n{USAGE}");
+                };
+                println!("{}", lessons::action::sign_message(key, message));
                 Ok(ExitCode::SUCCESS)
             }
             "help" | "--help" | "-h" => {
