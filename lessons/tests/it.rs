@@ -299,6 +299,22 @@ fn a_full_solution_grades_full_marks_and_a_partial_one_partial() {
     assert!(r.steps[0].complete && r.steps[1].complete && !r.steps[2].complete);
 }
 
+/// `tests/wasm.rs` grades this fixture in wasm32; here it must equal what
+/// the solution produces natively. After changing lesson `transactions`,
+/// regenerate it with `UPDATE_FIXTURES=1 cargo test -p lessons --test it`.
+#[test]
+fn wasm_fixture_is_the_native_solution_transcript() {
+    let l = lesson("03-transactions");
+    let json = solution_session(&l, l.steps.len()).transcript().to_json();
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/transactions.transcript.json");
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    let fixture = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(fixture, json, "regenerate with UPDATE_FIXTURES=1");
+}
+
 #[test]
 fn objectives_latch_in_any_order() {
     // The overspend can be tried first; it counts.
@@ -542,5 +558,40 @@ mod never_panics {
         );
         let deep = format!("{t}\nx = {}1{}\n", "{a=".repeat(20_000), "}".repeat(20_000));
         assert!(parse(&deep, &e, &z).is_err());
+    }
+}
+
+/// Every one-line objective example in docs/lessons.md parses, and every
+/// predicate and view has a section or row there.
+#[test]
+fn docs_examples_parse_and_cover_every_predicate_and_view() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/lessons.md"))
+            .unwrap();
+    let mut n = 0;
+    for line in docs
+        .lines()
+        .filter(|l| l.starts_with("{ id = ") && l.ends_with('}'))
+    {
+        let o: lessons::Objective = toml::from_str::<toml::Table>(&format!("o = {line}"))
+            .ok()
+            .and_then(|t| t.get("o").cloned())
+            .map(|v| v.try_into().unwrap_or_else(|e| panic!("{line}: {e}")))
+            .unwrap_or_else(|| panic!("{line}: not TOML"));
+        assert!(!o.id.is_empty());
+        n += 1;
+    }
+    assert!(n >= 20, "only {n} examples found");
+    for p in lessons::predicate::PREDICATE_NAMES {
+        assert!(
+            docs.contains(&format!("`{p}`")),
+            "docs/lessons.md lacks predicate {p}"
+        );
+    }
+    for v in lessons::VIEW_NAMES {
+        assert!(
+            docs.contains(&format!("| `{v}` |")),
+            "docs/lessons.md lacks view {v}"
+        );
     }
 }
