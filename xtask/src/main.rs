@@ -6,6 +6,7 @@
 //! build; nothing is downloaded except through rustup and crates.io.
 
 mod bench;
+mod lessons;
 mod sandbox;
 mod test;
 mod util;
@@ -22,6 +23,8 @@ commands:
                                     wasm32 tests in Node.js (--quick: the first three)
   sandbox                           run the chain demo
   bench                             run the benchmarks, merge them into target/bench.json
+  lessons [PATH]                    check the course, a lesson folder or a lesson file
+  lessons bundle --out DIR          check the course and write DIR/course.json
   help                              print this message";
 
 fn main() -> ExitCode {
@@ -49,6 +52,7 @@ fn run(args: Vec<String>) -> Result<()> {
             util::no_more_args("bench", rest)?;
             bench::run()
         }
+        "lessons" => lessons::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

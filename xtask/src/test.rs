@@ -55,6 +55,9 @@ pub(crate) fn run(options: Options) -> Result<()> {
                 "build",
                 "-p",
                 "sandbox-chain",
+                "-p",
+                "lessons",
+                "--lib",
                 "--target",
                 WASM_TARGET,
             ]))
@@ -185,18 +188,21 @@ fn run_wasm_tests(runner: &std::path::Path) -> Result<()> {
         "Node.js (`node`) is needed to run the wasm32 tests; install it (Debian: apt-get install nodejs)",
     )?;
     println!("xtask test: wasm32 tests run in Node.js {}", node.trim());
-    util::run(
-        cargo([
-            "test",
-            "-p",
-            "sandbox-chain",
-            "--target",
-            WASM_TARGET,
-            "--test",
-            "wasm",
-        ])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner),
-    )
+    for package in ["sandbox-chain", "lessons"] {
+        util::run(
+            cargo([
+                "test",
+                "-p",
+                package,
+                "--target",
+                WASM_TARGET,
+                "--test",
+                "wasm",
+            ])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner),
+        )?;
+    }
+    Ok(())
 }
 
 /// The wasm-bindgen test runner refuses test binaries made by another
