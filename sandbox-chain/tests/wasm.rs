@@ -31,3 +31,29 @@ fn export_seed7_matches_the_native_golden_hash() {
         golden
     );
 }
+
+/// The golden world transcript (six nodes, partition, heal, reorg,
+/// transfers, a refused double spend, a lossy link) replays in wasm32 to
+/// the digest recorded natively (`tests/it/world.rs` checks the same file):
+/// the simulation, its seeded randomness and its exponential draws are
+/// bit-identical on both platforms.
+#[wasm_bindgen_test]
+fn golden_world_digest_replays_in_wasm32() {
+    use sandbox_chain::world::{Transcript, World};
+    let t = Transcript::from_json(include_str!("data/world_digest.json")).unwrap();
+    let w = World::replay(&t).unwrap();
+    assert_eq!(Some(w.digest()), t.digest);
+}
+
+/// The benchmark function runs in wasm32 too (a small run; `cargo xtask
+/// bench` runs the full one).
+#[wasm_bindgen_test]
+fn bench_pow_world_runs_in_wasm32() {
+    let mut fake_clock = 0.0;
+    let mut clock = || {
+        fake_clock += 1.0;
+        fake_clock
+    };
+    let r = sandbox_chain::world::bench::bench_pow_world(10, 5, 8, 1, &mut clock);
+    assert!(r.blocks >= 5);
+}

@@ -8,7 +8,7 @@ use crate::hash::{BlockHash, TxId};
 use crate::tx::SignedTransfer;
 
 use super::engine::{Behaviour, NodeId};
-use super::pool::PoolError;
+use crate::mempool::MempoolError;
 
 /// The most events one action may process; an action that would run
 /// longer stops there (and says so in its outcome).
@@ -211,7 +211,7 @@ pub enum ActionError {
         /// The transaction.
         txid: TxId,
         /// Why.
-        error: PoolError,
+        error: MempoolError,
     },
     /// The node is silent and cannot act.
     #[error("{node} is silent (crashed or muted) and cannot do that")]

@@ -114,7 +114,7 @@ impl World {
                 info.hash.encode_to(&mut b);
             }
             put_len(&mut b, n.pool.len());
-            for t in n.pool.txids() {
+            for (t, _) in n.pool.iter() {
                 t.encode_to(&mut b);
             }
             put_len(&mut b, n.seen_txs.len());
@@ -178,7 +178,7 @@ impl World {
                     match &m.msg {
                         Message::Tx(t) => {
                             b.push(0);
-                            super::tx_id(t).encode_to(&mut b);
+                            t.id().encode_to(&mut b);
                         }
                         Message::Inv(h) => {
                             b.push(1);

@@ -27,7 +27,7 @@ use crate::chain::Chain;
 use crate::hash::BlockHash;
 use crate::keys::{Address, Keypair};
 
-use super::pool::Mempool;
+use crate::mempool::Mempool;
 
 /// A node of a world: its position in the world's node list, from 0.
 #[derive(
@@ -59,8 +59,9 @@ pub enum Behaviour {
     /// Sends nothing and ignores everything it receives (crashed or muted);
     /// its engine is not run.
     Silent,
-    /// Mines in secret: keeps the blocks it makes to itself and ignores
-    /// blocks from others, until released (a "private chain" attack).
+    /// Mines in secret: keeps the blocks and transactions it makes to
+    /// itself and ignores blocks from others, until made honest again,
+    /// when it announces its tip (a "private chain" attack).
     Withhold,
     /// Signs two conflicting things where the protocol allows one. Engines
     /// that sign votes act on this; proof of work treats it as honest.
@@ -257,9 +258,13 @@ impl NodeCtx<'_> {
         self.rng.next_u64()
     }
 
-    /// An unmined block on the node's tip with the transactions of its
-    /// mempool that are valid in order (highest fee first per sender
-    /// sequence), paying this node, stamped `now_ms`.
+    /// The node's mempool.
+    pub fn mempool(&self) -> &Mempool {
+        self.pool
+    }
+
+    /// An unmined block on the node's tip with the transfers
+    /// [`Mempool::select`] picks, paying this node, stamped `now_ms`.
     pub fn block_template(&self) -> Block {
         let max = self.chain.params().max_block_txs.saturating_sub(1) as usize;
         let txs = self.pool.select(self.chain.ledger(), max);

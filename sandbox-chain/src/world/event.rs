@@ -7,7 +7,7 @@ use crate::hash::{BlockHash, TxId};
 use crate::tx::TxError;
 
 use super::engine::{Behaviour, NodeId};
-use super::pool::PoolError;
+use crate::mempool::MempoolError;
 
 /// One entry of the event log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,18 +35,24 @@ pub enum TxRejectKind {
     WrongChain,
     /// Zero amount, long memo, overflow.
     Malformed,
-    /// The mempool is full.
+    /// The mempool is full (or the fee too low to make room).
     PoolFull,
+    /// The node already holds it.
+    AlreadyKnown,
 }
 
 impl TxRejectKind {
     /// The kind of a mempool refusal.
-    pub fn of(e: &PoolError) -> Self {
+    pub fn of(e: &MempoolError) -> Self {
         match e {
-            PoolError::Tx(t) => Self::of_tx(t),
-            PoolError::Conflict { .. } => TxRejectKind::DoubleSpend,
-            PoolError::TooFarAhead { .. } => TxRejectKind::NonceAhead,
-            PoolError::Full { .. } => TxRejectKind::PoolFull,
+            MempoolError::Tx(t) => Self::of_tx(t),
+            MempoolError::AlreadyKnown { .. } => TxRejectKind::AlreadyKnown,
+            MempoolError::NonceAhead { .. } => TxRejectKind::NonceAhead,
+            MempoolError::DoubleSpend { .. } => TxRejectKind::DoubleSpend,
+            MempoolError::InsufficientFundsWithPending { .. } => TxRejectKind::InsufficientFunds,
+            MempoolError::FeeTooLow { .. } | MempoolError::PoolFull { .. } => {
+                TxRejectKind::PoolFull
+            }
         }
     }
 
@@ -132,8 +138,9 @@ pub enum WorldEvent {
         /// Why, in words.
         reason: String,
     },
-    /// A pending transaction was dropped because the chain now holds a
-    /// conflicting one (it lost a double spend, e.g. after a reorg).
+    /// A pending transaction left a mempool without being confirmed: the
+    /// chain now holds a conflicting one (it lost a double spend, e.g. after
+    /// a reorg), a higher fee replaced it, or it no longer applies.
     TxDropped {
         /// The node.
         node: NodeId,

@@ -26,7 +26,6 @@ mod digest;
 pub mod engine;
 pub mod event;
 pub mod net;
-pub mod pool;
 pub mod pow;
 pub mod scenario;
 pub mod transcript;
@@ -44,6 +43,7 @@ use crate::chain::{Allocation, BlockInfo, Chain, ChainError, ChainParams, Placem
 use crate::hash::{BlockHash, TxId};
 use crate::keys::{Address, Keypair};
 use crate::ledger::Account;
+use crate::mempool::{DEFAULT_CAPACITY, Evicted, EvictionReason, Mempool, MempoolError};
 use crate::tx::{SignedTransfer, Transaction, Transfer};
 
 pub use action::{Action, ActionError, ActionOutcome, DEFAULT_MAX_EVENTS, Until};
@@ -51,7 +51,6 @@ pub use digest::{WORLD_STATE_TAG, WorldDigest};
 pub use engine::{Behaviour, Effect, Engine, EngineInput, EngineMsg, NodeCtx, NodeId};
 pub use event::{LoggedEvent, TxRejectKind, WorldEvent};
 pub use net::{LinkConfig, Message, NetworkConfig, Topology};
-pub use pool::{Mempool, PoolError};
 pub use pow::PowEngine;
 pub use transcript::{ReplayError, TRANSCRIPT_FORMAT_VERSION, Transcript};
 
@@ -345,6 +344,7 @@ impl World {
         let count = u32::try_from(n).unwrap_or(u32::MAX);
         let net = Network::new(&config.network, count, &mut rng);
         let params = config.params();
+        let chain_id = params.chain_id;
         let genesis = Chain::new(params);
         let nodes: Vec<Node> = config
             .nodes
@@ -353,7 +353,7 @@ impl World {
                 name: c.name.clone(),
                 key: Keypair::from_name(&c.name),
                 chain: genesis.clone(),
-                pool: Mempool::new(),
+                pool: Mempool::new(chain_id, DEFAULT_CAPACITY),
                 wallet: c
                     .keys
                     .iter()
@@ -455,7 +455,7 @@ impl World {
             height: n.chain.height(),
             tip_work: n.chain.tip_work(),
             ledger: n.chain.ledger().accounts().map(|(a, c)| (*a, *c)).collect(),
-            mempool: n.pool.txids().copied().collect(),
+            mempool: n.pool.iter().map(|(id, _)| *id).collect(),
             blocks: n.chain.blocks(),
             wallet: n
                 .wallet
@@ -784,7 +784,7 @@ impl World {
             name: from.to_owned(),
         })?;
         let to = parse_recipient(to)?;
-        let nonce = nonce.unwrap_or_else(|| n.pool.next_nonce(&key.address(), n.chain.ledger()));
+        let nonce = nonce.unwrap_or_else(|| n.pool.next_nonce(n.chain.ledger(), &key.address()));
         Ok(Transfer {
             chain_id: n.chain.params().chain_id,
             from: key.public(),
@@ -800,7 +800,7 @@ impl World {
     /// A transaction from outside (an action) enters `node`.
     fn submit(&mut self, node: NodeId, tx: SignedTransfer) -> Result<TxId, ActionError> {
         let tx = Arc::new(tx);
-        let txid = tx_id(&tx);
+        let txid = tx.id();
         // An action may try the same transaction again: forget having seen
         // it so the node says why it refuses it.
         if let Some(n) = self.nodes.get_mut(node.index()) {
@@ -1019,22 +1019,24 @@ impl World {
         node: NodeId,
         tx: Arc<SignedTransfer>,
         from: Option<NodeId>,
-    ) -> Result<TxId, PoolError> {
-        let txid = tx_id(&tx);
+    ) -> Result<TxId, MempoolError> {
+        let txid = tx.id();
         let Some(n) = self.nodes.get_mut(node.index()) else {
             return Ok(txid);
         };
         if !n.seen_txs.insert(txid) {
             return Ok(txid);
         }
-        let checked = tx
-            .check_stateless(n.chain.params().chain_id)
-            .map_err(PoolError::Tx)
-            .and_then(|()| n.pool.add(txid, Arc::clone(&tx), n.chain.ledger()));
-        match checked {
-            Ok(_) => {
+        let admitted = n.pool.add(SignedTransfer::clone(&tx), n.chain.ledger());
+        match admitted {
+            Ok(a) => {
                 self.log(WorldEvent::TxAccepted { node, txid, from });
-                self.broadcast(node, &Message::Tx(tx), from);
+                if let Some(e) = a.evicted {
+                    self.log_evicted(node, e);
+                }
+                if self.behaviour(node) != Some(Behaviour::Withhold) {
+                    self.broadcast(node, &Message::Tx(tx), from);
+                }
                 self.run_engine(node, EngineInput::NewTransaction);
                 Ok(txid)
             }
@@ -1112,37 +1114,26 @@ impl World {
         let Some(n) = self.nodes.get_mut(node.index()) else {
             return;
         };
-        // Transfers of blocks taken off the chain go back to the mempool,
-        // oldest first, unless the new branch has them too.
-        let mut refused = Vec::new();
-        for h in tc.disconnected.iter().rev() {
-            let Some(b) = n.chain.get_arc(h) else {
-                continue;
-            };
-            for t in pool::transfers_of(&b.txs) {
-                let t = Arc::new(t.clone());
-                let txid = tx_id(&t);
-                if n.chain.find_tx(&txid).is_some() {
-                    continue;
-                }
-                if let Err(e) = n.pool.add(txid, t, n.chain.ledger()) {
-                    refused.push((txid, e.to_string()));
-                }
-            }
-        }
-        let chain = &n.chain;
-        let dropped = n
-            .pool
-            .revalidate(chain.ledger(), |t| chain.find_tx(t).is_some());
-        for (txid, reason) in refused {
-            self.log(WorldEvent::TxDropped { node, txid, reason });
-        }
-        for (txid, e) in dropped {
-            self.log(WorldEvent::TxDropped {
-                node,
-                txid,
-                reason: e.to_string(),
-            });
+        // Transfers of blocks taken off the chain go back to the mempool
+        // (unless the new branch has them too); confirmed ones leave it;
+        // pending ones that no longer apply are dropped.
+        let txs_of = |hashes: &[BlockHash]| -> Vec<Transaction> {
+            hashes
+                .iter()
+                .filter_map(|h| n.chain.get_arc(h))
+                .flat_map(|b| b.txs.clone())
+                .collect()
+        };
+        let mut disconnected = txs_of(&tc.disconnected);
+        // A sender's transfers go back in nonce order.
+        disconnected.sort_by_key(|t| {
+            t.as_transfer()
+                .map(|t| (t.transfer.sender(), t.transfer.nonce))
+        });
+        let connected = txs_of(&tc.connected);
+        let report = n.pool.on_reorg(&disconnected, &connected, n.chain.ledger());
+        for e in report.not_readmitted.into_iter().chain(report.evicted) {
+            self.log_evicted(node, e);
         }
         self.run_engine(
             node,
@@ -1151,6 +1142,18 @@ impl World {
                 reorg: tc.is_reorg(),
             },
         );
+    }
+
+    /// Logs a transfer that left (or could not re-enter) a mempool, unless
+    /// it left because a block confirmed it.
+    fn log_evicted(&mut self, node: NodeId, e: Evicted) {
+        if e.reason != EvictionReason::Confirmed {
+            self.log(WorldEvent::TxDropped {
+                node,
+                txid: e.id,
+                reason: e.reason.to_string(),
+            });
+        }
     }
 
     // ---- engines ----
@@ -1224,11 +1227,6 @@ impl World {
             Effect::Note(text) => self.log(WorldEvent::Note { node, text }),
         }
     }
-}
-
-/// The id of a transfer as a transaction.
-pub(crate) fn tx_id(t: &SignedTransfer) -> TxId {
-    Transaction::Transfer(t.clone()).id()
 }
 
 fn parse_recipient(to: &str) -> Result<Address, ActionError> {

@@ -5,7 +5,16 @@ use super::World;
 use super::transcript::{ReplayError, Transcript};
 
 /// Every scenario: (name, transcript JSON).
-const SCENARIOS: &[(&str, &str)] = &[];
+const SCENARIOS: &[(&str, &str)] = &[
+    (
+        "partition-reorg",
+        include_str!("../../scenarios/partition-reorg.json"),
+    ),
+    (
+        "double-spend-51",
+        include_str!("../../scenarios/double-spend-51.json"),
+    ),
+];
 
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
