@@ -33,7 +33,7 @@ pub(crate) fn run(options: Options) -> Result<()> {
     let start = Instant::now();
     install_toolchain_parts(!options.quick)?;
 
-    let total = if options.quick { 3 } else { 6 };
+    let total = if options.quick { 3 } else { 7 };
     let mut steps = Steps::new(total);
     steps.run("fmt", || util::run(&mut cargo(["fmt", "--all", "--check"])))?;
     steps.run("clippy", || {
@@ -52,11 +52,30 @@ pub(crate) fn run(options: Options) -> Result<()> {
         util::run(cargo(["test", "--workspace"]).env("PROPTEST_RNG_SEED", &seed))
     })?;
     if !options.quick {
+        // The course checks itself: every lesson parses, starts unsolved and
+        // is completed by its solution; every exercise starter fails, every
+        // reference scores 100 % and every known-wrong solution is caught.
+        steps.run("course checks", || {
+            util::run(&mut cargo(["run", "-q", "-p", "lessons", "--", "check"]))?;
+            util::run(&mut cargo([
+                "run",
+                "-q",
+                "-p",
+                "grader",
+                "--",
+                "course-check",
+                "--jobs",
+                "2",
+            ]))
+        })?;
         steps.run("wasm32 build", || {
             util::run(&mut cargo([
                 "build",
                 "-p",
                 "sandbox-chain",
+                "-p",
+                "lessons",
+                "--lib",
                 "--target",
                 WASM_TARGET,
             ]))
@@ -189,18 +208,21 @@ fn run_wasm_tests(runner: &std::path::Path) -> Result<()> {
         "Node.js (`node`) is needed to run the wasm32 tests; install it (Debian: apt-get install nodejs)",
     )?;
     println!("xtask test: wasm32 tests run in Node.js {}", node.trim());
-    util::run(
-        cargo([
-            "test",
-            "-p",
-            "sandbox-chain",
-            "--target",
-            WASM_TARGET,
-            "--test",
-            "wasm",
-        ])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner),
-    )
+    for package in ["sandbox-chain", "lessons"] {
+        util::run(
+            cargo([
+                "test",
+                "-p",
+                package,
+                "--target",
+                WASM_TARGET,
+                "--test",
+                "wasm",
+            ])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner),
+        )?;
+    }
+    Ok(())
 }
 
 /// The wasm-bindgen test runner refuses test binaries made by another
