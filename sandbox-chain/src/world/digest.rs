@@ -145,6 +145,16 @@ impl World {
             let mut state = Vec::new();
             engine.encode_state(&mut state);
             put_bytes(&mut b, &state);
+            // Permissioned chains only (whether a chain has a consortium
+            // is fixed by its configuration): the membership root and the
+            // governance proposals held.
+            if let Some(m) = n.chain.membership() {
+                m.root().encode_to(&mut b);
+                put_len(&mut b, n.governance.len());
+                for g in n.governance.values() {
+                    put_bytes(&mut b, &g.encode());
+                }
+            }
         }
 
         put_len(&mut b, self.net.group.len());
@@ -197,6 +207,10 @@ impl World {
                             b.push(4);
                             put_str(&mut b, e.kind);
                             put_bytes(&mut b, &e.payload);
+                        }
+                        Message::Governance(g) => {
+                            b.push(5);
+                            put_bytes(&mut b, &g.encode());
                         }
                     }
                 }
