@@ -11,3 +11,4 @@ mod encoding;
 mod support;
 mod vectors;
 mod world;
+mod world_bft;
