@@ -407,6 +407,32 @@ impl Engine for BftNode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::{World, WorldConfig, WorldEvent};
+
+    #[test]
+    fn a_malformed_message_is_dropped_and_noted() {
+        let mut w = World::new(WorldConfig::bft(4), 1).unwrap();
+        let height = w.chain(NodeId(0)).unwrap().height();
+        for payload in [vec![], vec![1, 2, 3], vec![9; 40]] {
+            let msg = EngineMsg {
+                kind: "prevote",
+                payload: payload.into(),
+            };
+            w.run_engine(
+                NodeId(0),
+                EngineInput::Message {
+                    from: NodeId(1),
+                    msg: &msg,
+                },
+            );
+            let last = &w.events().last().unwrap().event;
+            assert!(
+                matches!(last, WorldEvent::Note { node: NodeId(0), text } if text.contains("malformed prevote message from node 1")),
+                "{last:?}"
+            );
+        }
+        assert_eq!(w.chain(NodeId(0)).unwrap().height(), height);
+    }
 
     #[test]
     fn timer_tags_round_trip() {
