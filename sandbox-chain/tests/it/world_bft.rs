@@ -504,10 +504,14 @@ fn bft_messages_round_trip_and_bad_bytes_are_errors() {
         assert!(Message::decode(&longer).is_err());
     }
     // A vote: tag 1 | chain 4 | kind 1 | height 8 | round 4 | choice 1 + 32 | key 32 | sig 64.
-    assert_eq!(
-        Message::Vote(vote).encode().len(),
-        1 + 4 + 1 + 8 + 4 + 33 + 32 + 64
-    );
+    let bytes = Message::Vote(vote).encode();
+    assert_eq!(bytes.len(), 1 + 4 + 1 + 8 + 4 + 33 + 32 + 64);
+    let mut head = vec![1, 0, 0, 0, 1, 1];
+    head.extend(vote.vote.height.to_be_bytes());
+    head.extend([0, 0, 0, 2, 1]);
+    head.extend(vote.vote.block.unwrap().as_bytes());
+    head.extend(key.public().as_bytes());
+    assert_eq!(&bytes[..head.len()], &head[..]);
     assert!(Message::decode(&[9]).is_err());
 }
 
