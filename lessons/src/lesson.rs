@@ -12,7 +12,7 @@ use std::fmt;
 use std::ops::Range;
 
 use sandbox_chain::world::{
-    Action, EngineConfig, NetworkConfig, NodeConfig, NodeId, World, WorldConfig,
+    Action, ConsortiumConfig, EngineConfig, NetworkConfig, NodeConfig, NodeId, World, WorldConfig,
 };
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -179,6 +179,8 @@ struct WorldFile {
     network: Option<NetworkConfig>,
     #[serde(default)]
     engine: Option<EngineConfig>,
+    #[serde(default)]
+    consortium: Option<ConsortiumConfig>,
     #[serde(default)]
     student: Option<Spanned<u32>>,
     #[serde(default)]
@@ -420,10 +422,11 @@ impl Lesson {
                     || !w.funds.is_empty()
                     || w.network.is_some()
                     || w.engine.is_some()
+                    || w.consortium.is_some()
                 {
                     err(
                         s.span(),
-                        "a lesson starting from a `scenario` takes its nodes, funds, network and engine from it: remove them"
+                        "a lesson starting from a `scenario` takes its nodes, funds, network, engine and consortium from it: remove them"
                             .to_owned(),
                     );
                 }
@@ -499,6 +502,7 @@ impl Lesson {
                     nodes: w.nodes.iter().map(|n| n.get_ref().clone()).collect(),
                     network: w.network.clone().unwrap_or_default(),
                     engine: w.engine.clone().unwrap_or_default(),
+                    consortium: w.consortium.clone(),
                 }))
             }
         };
