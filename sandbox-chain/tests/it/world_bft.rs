@@ -715,3 +715,35 @@ proptest! {
         prop_assert_eq!(World::replay(&imported).unwrap().digest(), w.digest(), "seed {}", seed);
     }
 }
+
+/// A node that is not a validator follows the decisions, also on a ring
+/// where it has only two neighbours; PoA works on a ring too.
+#[test]
+fn observers_follow_and_rings_work() {
+    let mut c = WorldConfig::bft(5);
+    c.engine = EngineConfig::Bft {
+        validators: (0..4).map(|i| format!("node-{i}")).collect(),
+        block_time_ms: 500,
+    };
+    c.network.topology = sandbox_chain::world::Topology::Ring;
+    let mut w = World::new(c, 4).unwrap();
+    advance(&mut w, 6_000);
+    let h = heights(&w);
+    assert!(h.iter().all(|x| *x >= 5), "{h:?}");
+    check_no_fork(&w, &all(&w)).unwrap();
+    // The observer never signs: no certificate carries its key.
+    let observer = Keypair::from_name("node-4").public();
+    let chain = w.chain(NodeId(4)).unwrap();
+    let block = chain.get(&chain.tip()).unwrap();
+    let Seal::Commit(cert) = &block.seal else {
+        panic!("no certificate");
+    };
+    assert!(cert.precommits.iter().all(|p| p.validator != observer));
+
+    let mut c = WorldConfig::poa(5);
+    c.network.topology = sandbox_chain::world::Topology::Ring;
+    let mut w = World::new(c, 4).unwrap();
+    advance(&mut w, 6_000);
+    let h = heights(&w);
+    assert!(h.iter().all(|x| *x >= 4), "{h:?}");
+}
