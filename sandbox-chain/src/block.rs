@@ -327,6 +327,7 @@ impl Block {
         })
     }
 
+    // ANCHOR: apply
     /// Applies the block's transactions to `parent_ledger` (the ledger after
     /// the parent block) and returns the new ledger. The coinbase must pay
     /// exactly `reward` plus the fees. Call [`Block::check_stateless`] first:
@@ -375,6 +376,7 @@ impl Block {
             })?;
         Ok(ledger)
     }
+    // ANCHOR_END: apply
 }
 
 impl Encode for Block {

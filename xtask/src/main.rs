@@ -6,6 +6,7 @@
 //! build; nothing is downloaded except through rustup and crates.io.
 
 mod bench;
+mod book;
 mod fuzz;
 mod sandbox;
 mod test;
@@ -23,6 +24,7 @@ commands:
                                     wasm32 tests in Node.js (--quick: the first three)
   sandbox                           run the chain demo
   bench                             run the benchmarks, merge them into target/bench.json
+  book [--no-test]                  build the book into target/book, test its snippets
   fuzz [TARGET] [--seconds N] [--stable]
                                     run a cargo-fuzz target (default: decode, 30 s)
   help                              print this message";
@@ -52,6 +54,7 @@ fn run(args: Vec<String>) -> Result<()> {
             util::no_more_args("bench", rest)?;
             bench::run()
         }
+        "book" => book::run(book::Options::parse(rest)?),
         "fuzz" => fuzz::run(fuzz::Options::parse(rest)?),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
