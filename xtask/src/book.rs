@@ -230,7 +230,7 @@ fn link_snippet_deps(target: &Path) -> Result<PathBuf> {
     }
     if !rlibs.iter().any(|p| {
         p.file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("libsandbox_chain-"))
+            .is_some_and(|n| n.to_string_lossy().starts_with("libsandbox_chain"))
     }) {
         bail!("`cargo build -p sandbox-chain` reported no libsandbox_chain rlib");
     }
