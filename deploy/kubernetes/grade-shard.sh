@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # One shard of a Kubernetes Indexed Job: grade every SHARDS-th submission of
-# /data/submissions (starting at this pod's index) into /data/reports/shard-<i>.
+# $DATA/submissions (starting at this pod's index) into $DATA/reports/shard-<i>
+# (DATA defaults to /data, the volume the Job mounts).
 # Re-running the Job resumes: graded submissions are skipped.
 set -euo pipefail
 : "${EXERCISE:?set EXERCISE to the exercise id}"
 INDEX=${JOB_COMPLETION_INDEX:?not an Indexed Job}
 SHARDS=${SHARDS:?set SHARDS to the number of completions}
 JOBS=${JOBS:-$(nproc)}
-IN=/data/submissions
-OUT=/data/reports/shard-$INDEX
+DATA=${DATA:-/data}
+IN=$DATA/submissions
+OUT=$DATA/reports/shard-$INDEX
 
 # Refuse to run untrusted code without a working sandbox; the log says why.
 grader doctor
