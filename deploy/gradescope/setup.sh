@@ -20,5 +20,5 @@ cargo fetch --locked
 
 # Warm the cache (the offered crates, the staged toolchain). No student code
 # runs here, so the sandbox is not needed yet; run_autograder insists on it.
-export CHAINLAB_GRADER_CACHE=/var/tmp/chainlab-grader-cache
+export CHAINLAB_GRADER_CACHE=${CHAINLAB_GRADER_CACHE:-/var/tmp/chainlab-grader-cache}
 target/release/grader --exercises exercises --unsandboxed-own-machine doctor
