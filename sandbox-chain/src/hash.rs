@@ -44,11 +44,23 @@ pub enum Domain {
     Deploy,
     /// What a sender signs to call a contract.
     Call,
+    /// What an authority signs to seal a block (proof of authority): the
+    /// block hash.
+    BlockSeal,
+    /// What a BFT validator signs to propose a block for a height and round.
+    Proposal,
+    /// What a BFT validator signs to prevote or precommit.
+    Vote,
+    /// What an organisation admin signs to approve a governance change.
+    Governance,
+    /// The digest of a permissioned chain's membership (organisations,
+    /// members, validators).
+    MembershipState,
 }
 
 impl Domain {
     /// Every domain, in a fixed order (for tests and documentation).
-    pub const ALL: [Domain; 13] = [
+    pub const ALL: [Domain; 18] = [
         Domain::Header,
         Domain::TxId,
         Domain::MerkleLeaf,
@@ -62,6 +74,11 @@ impl Domain {
         Domain::ContractCode,
         Domain::Deploy,
         Domain::Call,
+        Domain::BlockSeal,
+        Domain::Proposal,
+        Domain::Vote,
+        Domain::Governance,
+        Domain::MembershipState,
     ];
 
     /// The ASCII tag of this domain, as written in `docs/encoding.md`.
@@ -80,6 +97,11 @@ impl Domain {
             Domain::ContractCode => "chainlab:contract-code:v1",
             Domain::Deploy => "chainlab:deploy:v1",
             Domain::Call => "chainlab:call:v1",
+            Domain::BlockSeal => "chainlab:block-seal:v1",
+            Domain::Proposal => "chainlab:bft-proposal:v1",
+            Domain::Vote => "chainlab:bft-vote:v1",
+            Domain::Governance => "chainlab:governance:v1",
+            Domain::MembershipState => "chainlab:membership-state:v1",
         }
     }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::block::Block;
+use crate::block::{Block, Seal};
 use crate::chain::{Chain, ChainError, ChainParams};
 use crate::encode::Encode;
 use crate::hash::{BlockHash, TxId};
@@ -131,6 +131,9 @@ pub struct BlockRecord {
     pub header: Header,
     /// The transactions, coinbase first.
     pub transactions: Vec<TxRecord>,
+    /// The seal (absent for proof of work).
+    #[serde(default, skip_serializing_if = "Seal::is_none")]
+    pub seal: Seal,
 }
 
 /// A transaction with its canonical bytes and id.
@@ -146,6 +149,33 @@ pub struct TxRecord {
 }
 
 impl BlockRecord {
+    /// Reads one block from JSON (a record as written by
+    /// [`BlockRecord::to_json`]) and checks it: every recorded hash and hex
+    /// string against the fields, then every rule that needs no ledger
+    /// (proof of work on a PoW chain, Merkle root, coinbase, signatures).
+    /// The ledger rules are checked when it is inserted into a `Chain`.
+    pub fn import(json: &str, params: &ChainParams) -> Result<Block, ImportError> {
+        let record: BlockRecord = from_json_bounded(json)?;
+        let block = record.to_block("block")?;
+        block
+            .check_stateless(
+                params.chain_id,
+                params.max_block_txs,
+                params.consensus.is_proof_of_work(),
+            )
+            .map_err(|e| ImportError::Block {
+                index: 0,
+                error: ChainError::Block(e),
+            })?;
+        Ok(block)
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain data types cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
     /// The record of a block.
     pub fn new(block: &Block) -> Self {
         BlockRecord {
@@ -161,6 +191,7 @@ impl BlockRecord {
                     tx: tx.clone(),
                 })
                 .collect(),
+            seal: block.seal.clone(),
         }
     }
 
@@ -170,6 +201,7 @@ impl BlockRecord {
         let block = Block {
             header: self.header,
             txs: self.transactions.iter().map(|t| t.tx.clone()).collect(),
+            seal: self.seal.clone(),
         };
         check(
             format!("{at}.header_hex"),

@@ -8,6 +8,7 @@
 mod bench;
 mod book;
 mod fuzz;
+mod lessons;
 mod sandbox;
 mod test;
 mod util;
@@ -27,6 +28,8 @@ commands:
   book [--no-test]                  build the book into target/book, test its snippets
   fuzz [TARGET] [--seconds N] [--stable]
                                     run a cargo-fuzz target (default: decode, 30 s)
+  lessons [PATH]                    check the course, a lesson folder or a lesson file
+  lessons bundle --out DIR          check the course and write DIR/course.json
   help                              print this message";
 
 fn main() -> ExitCode {
@@ -56,6 +59,7 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         "book" => book::run(book::Options::parse(rest)?),
         "fuzz" => fuzz::run(fuzz::Options::parse(rest)?),
+        "lessons" => lessons::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

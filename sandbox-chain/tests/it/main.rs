@@ -1,8 +1,10 @@
 //! Integration tests of sandbox-chain: one test binary, one module per area.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod bft;
 mod bridge;
 mod chain;
+mod consensus;
 mod contracts;
 mod determinism;
 mod encoding;
