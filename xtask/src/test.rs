@@ -33,7 +33,7 @@ pub(crate) fn run(options: Options) -> Result<()> {
     let start = Instant::now();
     install_toolchain_parts(!options.quick)?;
 
-    let total = if options.quick { 3 } else { 7 };
+    let total = if options.quick { 3 } else { 8 };
     let mut steps = Steps::new(total);
     steps.run("fmt", || util::run(&mut cargo(["fmt", "--all", "--check"])))?;
     steps.run("clippy", || {
@@ -91,6 +91,9 @@ pub(crate) fn run(options: Options) -> Result<()> {
                 .context("the wasm test runner was not built")?;
             run_wasm_tests(runner)
         })?;
+        // The book: every include resolves and every Rust snippet compiles
+        // and runs against the crates.
+        steps.run("book", || crate::book::run(crate::book::Options::default()))?;
     }
     println!(
         "xtask test: all {total} steps passed in {:.1} s",
