@@ -14,12 +14,17 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey, verify_batch};
+use sandbox_chain::hash::{BlockHash, Domain, MerkleRoot};
+use sandbox_chain::keys::Keypair;
+use sandbox_chain::pow::{Header, Target, mine_range};
 use sha2::{Digest, Sha256};
 
 /// How long each benchmark runs before its rate is taken.
 const WINDOW: Duration = Duration::from_millis(500);
 /// Untimed run before the window (caches, branch predictors, CPU clock).
 const WARM_UP: Duration = Duration::from_millis(100);
+/// Nonces per `mine_range` call (what the web app's workers use).
+const MINE_CHUNK: u64 = 50_000;
 /// Signatures per batch in the batch-verification benchmark.
 const BATCH: usize = 256;
 
@@ -40,6 +45,34 @@ fn main() {
     let batch = measure("ed25519_batch256_sigs_per_s", BATCH as u64, || {
         let ok = verify_batch(black_box(&message_refs), &signatures, &keys);
         assert!(ok.is_ok(), "benchmark batch must verify");
+    });
+
+    // The chain's own mining loop (midstate, 124-byte header), as the
+    // browser's workers run it: the native baseline of `cargo xtask bench`'s
+    // browser figures. Target 1, so every range is hashed whole.
+    let unmeetable = Header {
+        chain_id: 1,
+        height: 1,
+        parent: BlockHash::ZERO,
+        merkle_root: MerkleRoot::ZERO,
+        timestamp_ms: 0,
+        target: Target::MIN,
+        nonce: 0,
+    };
+    let mut next: u64 = 0;
+    measure("pow_mine_range_hashes_per_s", MINE_CHUNK, || {
+        let from = next;
+        next += MINE_CHUNK;
+        black_box(mine_range(black_box(&unmeetable), from..from + MINE_CHUNK));
+    });
+    // The chain's strict verification of one transfer-sized message.
+    let key = Keypair::from_name("bench");
+    let message = [7u8; 100];
+    let signature = key.sign(Domain::Transfer, &message);
+    let public = key.public();
+    measure("chain_ed25519_verify_per_s", 1, || {
+        let ok = public.verify(Domain::Transfer, black_box(&message), &signature);
+        assert!(ok.is_ok(), "benchmark signature must verify");
     });
 
     ratio("ed25519_batch_vs_single", batch, single);

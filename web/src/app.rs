@@ -129,7 +129,13 @@ fn Header(current: Memo<String>) -> impl IntoView {
             </button>
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
                 <a href="#/" class="flex items-center gap-2 rounded-lg text-lg font-bold text-slate-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
-                    <span class="inline-flex h-8 w-8 items-center justify-center rounded-lg bg-indigo-600 text-sm text-white" aria-hidden="true">"⛓"</span>
+                    <span class="inline-flex h-8 w-8 items-center justify-center rounded-lg bg-indigo-600" aria-hidden="true">
+                        <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="white" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                            <rect x="3" y="3" width="8" height="8" rx="2"/>
+                            <rect x="13" y="13" width="8" height="8" rx="2"/>
+                            <path d="M11 7h3a3 3 0 0 1 3 3v3"/>
+                        </svg>
+                    </span>
                     "ChainLab"
                 </a>
                 <nav aria-label=move || i18n.t("app.nav") class="order-3 -mx-1 flex w-full gap-1 overflow-x-auto px-1 pb-1 md:order-none md:w-auto md:flex-1">

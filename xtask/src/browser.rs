@@ -31,13 +31,24 @@ pub(crate) const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-dev-shm-usage",
 ];
 
-/// Installs chromium and chromium-driver with apt if either is missing.
+/// A CJK font, so that screenshots of the Chinese pages are readable
+/// (students' own machines have one; a bare server does not).
+const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+
+/// Installs chromium and chromium-driver with apt if either is missing (and
+/// a CJK font for the screenshots, if it can).
 pub(crate) fn ensure_chromium() -> Result<()> {
     if Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file() {
+        if !Path::new(CJK_FONT).is_file() && is_root() {
+            let _ = util::run(
+                Command::new("apt-get")
+                    .args(["install", "-y", "-qq", "fonts-wqy-zenhei"])
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            );
+        }
         return Ok(());
     }
-    let root = util::output(Command::new("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0");
-    if !root || !util::succeeds(Command::new("apt-get").arg("--version")) {
+    if !is_root() || !util::succeeds(Command::new("apt-get").arg("--version")) {
         bail!(
             "the browser tests need Debian's chromium and chromium-driver; install them with \
              `apt-get install -y chromium chromium-driver` (as root)"
@@ -62,6 +73,10 @@ pub(crate) fn ensure_chromium() -> Result<()> {
         util::seconds_since(start)
     );
     Ok(())
+}
+
+fn is_root() -> bool {
+    util::output(Command::new("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0")
 }
 
 /// A running chromedriver, stopped when dropped.

@@ -27,7 +27,7 @@ commands:
   sandbox [--port N]                build the course and serve it on 127.0.0.1
                                     (default port 8080)
   dist [--out DIR]                  write the course as a static site (default dist/)
-  bench                             run the benchmarks (native and in headless
+  bench [--native-only]             run the benchmarks (native and in headless
                                     Chromium), merge them into target/bench.json
   help                              print this message";
 
@@ -61,10 +61,7 @@ fn run(args: Vec<String>) -> Result<()> {
         "test" => test::run(test::Options::parse(rest)?),
         "sandbox" => web::sandbox(parse_port(rest)?),
         "dist" => web::dist(web::DistOptions::parse(rest)?),
-        "bench" => {
-            util::no_more_args("bench", rest)?;
-            bench::run()
-        }
+        "bench" => bench::run(bench::Options::parse(rest)?),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
