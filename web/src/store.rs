@@ -170,8 +170,10 @@ mod tests {
     use crate::labs::wallet::TransferRequest;
 
     fn sample() -> (Saved, Wallet) {
-        let mut saved = Saved::default();
-        saved.lang = Some(Lang::ZhCn);
+        let mut saved = Saved {
+            lang: Some(Lang::ZhCn),
+            ..Saved::default()
+        };
         saved.hash.set_input("kept".into());
         saved.block.nonce = 42;
         saved.progress.visited.insert("hash".into());

@@ -28,6 +28,8 @@ use crate::mining::{CHUNK, ChunkPlan, MiningState, MiningStatus};
 const DEFAULT_WORKER_URL: &str = "./worker.js";
 
 type OnFound = Box<dyn FnOnce(u64)>;
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
+type ErrorHandler = Closure<dyn FnMut(web_sys::Event)>;
 
 struct Slot {
     worker: Worker,
@@ -64,14 +66,7 @@ fn worker_url() -> String {
 fn spawn_worker(
     on_message: impl FnMut(MessageEvent) + 'static,
     on_error: impl FnMut(web_sys::Event) + 'static,
-) -> Result<
-    (
-        Worker,
-        Closure<dyn FnMut(MessageEvent)>,
-        Closure<dyn FnMut(web_sys::Event)>,
-    ),
-    String,
-> {
+) -> Result<(Worker, MessageHandler, ErrorHandler), String> {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = Worker::new_with_options(&worker_url(), &options).map_err(|e| format!("{e:?}"))?;

@@ -115,7 +115,7 @@ impl ChainLab {
 
     /// The header to mine for block `index` (its current parent, any nonce).
     pub fn header_to_mine(&self, index: usize) -> Option<Header> {
-        self.statuses().get(index).map(|s| s.header.clone())
+        self.statuses().get(index).map(|s| s.header)
     }
 
     /// The first block whose proof of work is missing, if any.

@@ -31,7 +31,7 @@ pub fn BlockView(
     }
     let mine = move |_| {
         let header = block.with_untracked(|b| b.header());
-        let mined = header.clone();
+        let mined = header;
         miner.start("block", &header, move |nonce| {
             // Apply only if the student did not edit the block meanwhile.
             let same = block.with_untracked(|b| {

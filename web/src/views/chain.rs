@@ -20,7 +20,7 @@ fn mine_block(
     let Some(header) = chain.with_untracked(|c| c.header_to_mine(index)) else {
         return;
     };
-    let mined = header.clone();
+    let mined = header;
     miner.start("chain", &header, move |nonce| {
         let same = chain.with_untracked(|c| c.header_to_mine(index)) == Some(mined);
         if !same {

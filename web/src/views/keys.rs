@@ -123,9 +123,9 @@ pub fn KeysView() -> impl IntoView {
                     {move || keys.with(|k| k.signature.clone()).unwrap_or_else(|| "—".into())}
                 </p>
                 <div class="mt-4 flex flex-wrap items-end gap-2">
-                    <div>
+                    <div class="w-32">
                         <label for="keys-tamper-at" class=LABEL>{move || i18n.t("keys.tamper_at")}</label>
-                        <input id="keys-tamper-at" type="number" min="0" class=format!("{INPUT} w-28")
+                        <input id="keys-tamper-at" type="number" min="0" class=INPUT
                             prop:value=move || tamper_at.get().to_string()
                             on:input=move |ev| {
                                 if let Ok(n) = event_target_value(&ev).parse() {

@@ -53,7 +53,7 @@ pub fn WalletView() -> impl IntoView {
     };
     let mine = move |_| {
         let template = wallet.with_untracked(Wallet::block_template);
-        let header = template.header.clone();
+        let header = template.header;
         miner.start("wallet", &header, move |found| {
             let mut block = template;
             block.header.nonce = found;
