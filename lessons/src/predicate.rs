@@ -246,6 +246,16 @@ pub enum Predicate {
         #[serde(default)]
         at_most: Option<u64>,
     },
+    /// A node stores blocks that are not on its canonical chain (stale
+    /// blocks of side branches: evidence of a fork it saw).
+    StaleBlocks {
+        /// Whose block tree; default the student's node.
+        #[serde(default)]
+        node: Option<u32>,
+        /// How many, at least.
+        #[serde(default = "one")]
+        at_least: u64,
+    },
     /// A node's mempool took a transaction in place of a pending one
     /// (since the lesson began): replace-by-fee, or in a full pool the
     /// eviction of a cheaper transfer.
@@ -307,6 +317,7 @@ pub const PREDICATE_NAMES: &[&str] = &[
     "signed",
     "verified",
     "difficulty",
+    "stale_blocks",
     "tx_replaced",
     "block_edited",
     "inclusion",
@@ -667,6 +678,10 @@ impl Predicate {
                 let work = u64::try_from(work).unwrap_or(u64::MAX);
                 cmp(work, *at_least, *at_most, None)
             }),
+            Predicate::StaleBlocks { node, at_least } => w.chain(f.node(*node)).is_some_and(|c| {
+                let stale = c.blocks().iter().filter(|b| !b.canonical).count();
+                stale as u64 >= *at_least
+            }),
             Predicate::TxReplaced { node } => {
                 // A pool logs an admission that evicts a pending transfer
                 // as `tx_accepted` immediately followed by `tx_dropped` of
@@ -881,6 +896,7 @@ impl Predicate {
                 }
             }
             Predicate::TxReplaced { node: n } => node(n, "tx_replaced.node", out),
+            Predicate::StaleBlocks { node: n, .. } => node(n, "stale_blocks.node", out),
             Predicate::BlockEdited { breaks, intact } => {
                 if breaks.is_empty() && intact.is_empty() {
                     out.push("`block_edited` needs `breaks` or `intact`".to_owned());
@@ -927,6 +943,7 @@ impl Predicate {
             Predicate::Verified { .. } => "verified",
             Predicate::Difficulty { .. } => "difficulty",
             Predicate::TxReplaced { .. } => "tx_replaced",
+            Predicate::StaleBlocks { .. } => "stale_blocks",
             Predicate::BlockEdited { .. } => "block_edited",
             Predicate::Inclusion { .. } => "inclusion",
         }
