@@ -409,7 +409,7 @@ fn edit_block(
     } else {
         SignedTransfer {
             transfer,
-            signature: signed.signature.clone(),
+            signature: signed.signature,
         }
     };
     let mut copy = block.clone();

@@ -686,10 +686,11 @@ impl Predicate {
                 // A pool logs an admission that evicts a pending transfer
                 // as `tx_accepted` immediately followed by `tx_dropped` of
                 // another transaction on the same node, at the same time.
-                let events: Vec<_> = w.events().iter().skip(f.events_from).collect();
+                let events = w.events().iter().skip(f.events_from);
+                let next = w.events().iter().skip(f.events_from.saturating_add(1));
                 events
-                    .windows(2)
-                    .any(|pair| match (&pair[0].event, &pair[1].event) {
+                    .zip(next)
+                    .any(|(first, second)| match (&first.event, &second.event) {
                         (
                             WorldEvent::TxAccepted {
                                 node: a, txid: new, ..
@@ -700,7 +701,7 @@ impl Predicate {
                         ) => {
                             a == b
                                 && new != old
-                                && pair[0].at_ms == pair[1].at_ms
+                                && first.at_ms == second.at_ms
                                 && node.is_none_or(|want| NodeId(want) == *a)
                         }
                         _ => false,
