@@ -15,6 +15,11 @@ use sandbox_chain::hash::{BlockHash, Domain, MerkleRoot};
 use sandbox_chain::keys::Keypair;
 use sandbox_chain::pow::{Header, MineOutcome, Target, mine_range};
 
+/// The world benchmark's size (as the native `world` bench).
+const WORLD_NODES: u32 = 100;
+/// Blocks the world benchmark runs to.
+const WORLD_BLOCKS: u64 = 1_000;
+
 /// Nonces hashed per clock reading in benchmarks.
 const BENCH_CHUNK: u64 = 50_000;
 /// Signatures verified per clock reading in benchmarks.
@@ -125,6 +130,18 @@ pub fn handle(request: Request, now: &dyn Fn() -> f64) -> Reply {
                             }
                         }
                     }
+                }
+                "world" => {
+                    // The same world as the native `world` bench.
+                    let mut clock = || now();
+                    let r = sandbox_chain::world::bench::bench_pow_world(
+                        WORLD_NODES,
+                        WORLD_BLOCKS,
+                        8,
+                        1,
+                        &mut clock,
+                    );
+                    count = r.events;
                 }
                 other => return Reply::Error(format!("unknown benchmark `{other}`")),
             }

@@ -14,7 +14,8 @@ use crate::util::{self, cargo};
 
 /// Native benchmark targets, as (package, bench target). Add a line here to
 /// have `cargo xtask bench` run a new `harness = false` bench target.
-const NATIVE_BENCHES: &[(&str, &str)] = &[("sandbox-chain", "primitives")];
+const NATIVE_BENCHES: &[(&str, &str)] =
+    &[("sandbox-chain", "primitives"), ("sandbox-chain", "world")];
 
 /// The rate of CryptoJS hashing an 80-byte header, measured on these
 /// machines (TOOLCHAIN.md): the JS baseline the goal is stated
@@ -138,6 +139,11 @@ fn browser_results(native: &Map<String, Value>) -> Result<Map<String, Value>> {
         Some(CRYPTOJS_HASHES_PER_S),
     );
     ratio("browser_verify_vs_native_verify", verify, native_verify);
+    ratio(
+        "browser_world_vs_native_world_events",
+        get(&results, "browser_world_events_per_s_1_worker"),
+        get(native, "world_events_per_s"),
+    );
     results.extend(ratios);
     Ok(results)
 }

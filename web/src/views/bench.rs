@@ -16,10 +16,13 @@ use crate::workers::run_bench;
 const BENCH_MS: f64 = 3000.0;
 
 /// The benchmarks, in order: (result name, kind, all workers?).
-const STEPS: [(&str, &str, bool); 3] = [
+const STEPS: [(&str, &str, bool); 4] = [
     ("browser_header_hashes_per_s_1_worker", "hash", false),
     ("browser_header_hashes_per_s_all_workers", "hash", true),
     ("browser_ed25519_verify_per_s_1_worker", "verify", false),
+    // The world benchmark ignores the time budget: it runs the whole
+    // 100-node, 1,000-block world, as the native bench does.
+    ("browser_world_events_per_s_1_worker", "world", false),
 ];
 
 fn run_from(step: usize, results: RwSignal<Vec<(String, f64)>>, done: RwSignal<bool>) {

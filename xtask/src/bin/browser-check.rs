@@ -265,10 +265,11 @@ async fn bench(c: Client, site: &str) -> Result<Client> {
     c.goto(&format!("{site}#/bench?auto=1")).await?;
     let json = c
         .wait()
-        .at_most(Duration::from_secs(120))
+        // Three 3 s rates plus the whole 100-node, 1,000-block world.
+        .at_most(Duration::from_secs(600))
         .for_element(Locator::Css("#bench-json"))
         .await
-        .context("the benchmark page did not finish within 120 s")?
+        .context("the benchmark page did not finish within 600 s")?
         .text()
         .await?;
     let results: serde_json::Map<String, Value> =
