@@ -172,6 +172,8 @@ struct WorldFile {
     #[serde(default)]
     difficulty: Option<Spanned<u32>>,
     #[serde(default)]
+    block_txs: Option<Spanned<u32>>,
+    #[serde(default)]
     nodes: Vec<Spanned<NodeConfig>>,
     #[serde(default)]
     funds: BTreeMap<String, u64>,
@@ -419,6 +421,7 @@ impl Lesson {
         let start_world = match (&w.scenario, w.nodes.is_empty()) {
             (Some(s), true) => {
                 if w.difficulty.is_some()
+                    || w.block_txs.is_some()
                     || !w.funds.is_empty()
                     || w.network.is_some()
                     || w.engine.is_some()
@@ -426,7 +429,7 @@ impl Lesson {
                 {
                     err(
                         s.span(),
-                        "a lesson starting from a `scenario` takes its nodes, funds, network, engine and consortium from it: remove them"
+                        "a lesson starting from a `scenario` takes its nodes, difficulty, block size, funds, network, engine and consortium from it: remove them"
                             .to_owned(),
                     );
                 }
@@ -480,6 +483,23 @@ impl Lesson {
                         format!("a lesson's world has at most {MAX_LESSON_NODES} nodes"),
                     );
                 }
+                if let Some(b) = &w.block_txs
+                    && *b.get_ref() < 2
+                {
+                    err(
+                        b.span(),
+                        "`block_txs` counts the coinbase too: it must be at least 2, or no transfer fits in a block".to_owned(),
+                    );
+                }
+                let chain = match &w.block_txs {
+                    None => sandbox_chain::world::ChainSpec::Lesson { bits },
+                    Some(b) => {
+                        let mut params =
+                            sandbox_chain::chain::ChainParams::lesson(bits, Vec::new());
+                        params.max_block_txs = *b.get_ref();
+                        sandbox_chain::world::ChainSpec::Params(params)
+                    }
+                };
                 let mut names = BTreeSet::new();
                 for n in &w.nodes {
                     if !names.insert(n.get_ref().name.clone()) {
@@ -490,7 +510,7 @@ impl Lesson {
                     }
                 }
                 StartWorld::Config(Box::new(WorldConfig {
-                    chain: sandbox_chain::world::ChainSpec::Lesson { bits },
+                    chain,
                     funds: w
                         .funds
                         .iter()

@@ -528,6 +528,7 @@ impl Block {
         })
     }
 
+    // ANCHOR: apply
     /// Applies the block's transactions to `parent_ledger` (the ledger after
     /// the parent block) and returns the new ledger. The coinbase must pay
     /// exactly `reward` plus the fees. Call [`Block::check_stateless`] first:
@@ -582,6 +583,7 @@ impl Block {
             })?;
         Ok(ledger)
     }
+    // ANCHOR_END: apply
 }
 
 impl Encode for Block {
