@@ -149,11 +149,12 @@ impl MerkleLab {
         let mut xs: Vec<Vec<f64>> = Vec::with_capacity(depth);
         let mut layout = Layout {
             width: PAD * 2.0 + ids.len() as f64 * (NODE_W + GAP_X) - GAP_X,
-            height: PAD * 2.0 + (depth as f64 - 1.0) * ROW_H + NODE_H,
+            // One row per level, plus the root above the top node.
+            height: PAD * 2.0 + depth as f64 * ROW_H + NODE_H,
             ..Layout::default()
         };
         for (level, hashes) in levels.iter().enumerate() {
-            let y = PAD + NODE_H / 2.0 + (depth - 1 - level) as f64 * ROW_H;
+            let y = PAD + NODE_H / 2.0 + (depth - level) as f64 * ROW_H;
             let mut row = Vec::with_capacity(hashes.len());
             for (index, hash) in hashes.iter().enumerate() {
                 let (x, promoted) = match level.checked_sub(1).and_then(|l| xs.get(l)) {
@@ -199,6 +200,25 @@ impl MerkleLab {
             }
             xs.push(row);
         }
+        // The root binds the leaf count to the top node: one more box above
+        // it, on every proof's path.
+        if let Some(top_x) = xs.last().and_then(|row| row.first()).copied() {
+            let y = PAD + NODE_H / 2.0;
+            layout.edges.push(Edge {
+                from: (top_x, y + ROW_H - NODE_H / 2.0),
+                to: (top_x, y + NODE_H / 2.0),
+                on_path: true,
+            });
+            layout.nodes.push(Node {
+                level: depth,
+                index: 0,
+                x: top_x,
+                y,
+                hash: self.root().hash(),
+                role: Role::Path,
+                promoted: false,
+            });
+        }
         layout
     }
 }
@@ -208,7 +228,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_proof_path_has_one_node_per_level_and_siblings_match_the_proof() {
+    fn the_proof_path_has_one_node_per_level_and_the_root_and_siblings_match_the_proof() {
         let lab = MerkleLab::default();
         let layout = lab.layout();
         let depth = merkle_levels(&lab.txids()).len();
@@ -217,7 +237,8 @@ mod tests {
             .iter()
             .filter(|n| n.role == Role::Path)
             .collect();
-        assert_eq!(path.len(), depth);
+        // One node per level, then the root.
+        assert_eq!(path.len(), depth + 1);
         let siblings: Vec<Hash256> = layout
             .nodes
             .iter()
