@@ -10,9 +10,12 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
+use crate::consensus::bft::{CertificateError, CommitCertificate};
+use crate::consensus::poa::AuthoritySeal;
 use crate::encode::{Decode, DecodeError, Encode, Reader, put_list};
 use crate::hash::{BlockHash, Domain, MerkleRoot, TxId};
-use crate::keys::{Address, SignedMessage, verify_batch};
+use crate::identity::GovernanceError;
+use crate::keys::{Address, Keypair, SignedMessage, verify_batch};
 use crate::ledger::Ledger;
 use crate::merkle::merkle_root;
 use crate::pow::{Header, Target};
@@ -151,6 +154,78 @@ pub enum BlockError {
         /// The parent's timestamp.
         parent: u64,
     },
+    /// The seal is of the wrong kind for this chain's consensus.
+    #[error("block {height} carries {found}, but a {consensus} chain needs {expected}")]
+    WrongSeal {
+        /// Height of the block.
+        height: u64,
+        /// The consensus of the chain.
+        consensus: &'static str,
+        /// What the block carries.
+        found: &'static str,
+        /// What it should carry.
+        expected: &'static str,
+    },
+    /// The authority seal is not a signature of the block hash.
+    #[error(
+        "block {height}: the authority seal does not verify: {signer} did not sign this block's hash"
+    )]
+    BadSeal {
+        /// Height of the block.
+        height: u64,
+        /// The key that claims to have sealed it.
+        signer: Address,
+    },
+    /// The block was sealed by a key that is not an authority.
+    #[error("block {height} was sealed by {signer}, which is not one of this chain's authorities")]
+    NotAnAuthority {
+        /// Height of the block.
+        height: u64,
+        /// The sealer.
+        signer: Address,
+    },
+    /// An authority sealed too many blocks in a row.
+    #[error("block {height}: {signer} already sealed one of the {window} blocks before it; an authority may seal only one block in any {} in a row", window.saturating_add(1))]
+    SealedRecently {
+        /// Height of the block.
+        height: u64,
+        /// The sealer.
+        signer: Address,
+        /// How many earlier blocks it must not have sealed.
+        window: usize,
+    },
+    /// A proof-of-authority block came before its time.
+    #[error("block {height}: its time {found} ms is too early; {} block may come from {earliest} ms", if *in_turn { "an in-turn" } else { "an out-of-turn" })]
+    TooEarly {
+        /// Height of the block.
+        height: u64,
+        /// Its timestamp.
+        found: u64,
+        /// The earliest allowed.
+        earliest: u64,
+        /// Whether the sealer was in turn.
+        in_turn: bool,
+    },
+    /// The commit certificate does not prove the block final.
+    #[error("block {height}: {error}")]
+    Certificate {
+        /// Height of the block.
+        height: u64,
+        /// What is wrong with the certificate.
+        error: CertificateError,
+    },
+    /// A BFT block at a height that already has a different final block.
+    #[error(
+        "block {hash} conflicts with block {finalised}, already final at height {height}: a BFT chain never switches away from a final block (for both to be certified, more than f validators must be faulty)"
+    )]
+    ConflictsWithFinal {
+        /// Height of the block.
+        height: u64,
+        /// The refused block.
+        hash: BlockHash,
+        /// The final block at that height (or at its parent's height).
+        finalised: BlockHash,
+    },
     /// The target differs from what the retargeting rule gives.
     #[error(
         "block {height}: its target {found} differs from the required {expected} (difficulty retargeting)"
@@ -165,8 +240,78 @@ pub enum BlockError {
     },
 }
 
-/// A block: the header (whose hash is the block's id and its proof of work)
-/// and the transactions the header's Merkle root commits to.
+/// What makes a block acceptable beyond its header and transactions, by
+/// consensus: nothing for proof of work (the header's hash is the proof),
+/// the authority's signature for proof of authority, the commit certificate
+/// for BFT. The seal is not part of the block hash: it signs the hash.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Seal {
+    /// No seal (proof of work, and every genesis block).
+    #[default]
+    None,
+    /// Signed by an authority (proof of authority).
+    Authority(AuthoritySeal),
+    /// Precommits of 2f+1 validators (BFT).
+    Commit(CommitCertificate),
+}
+
+/// Kind tags of [`Seal`] in the canonical encoding.
+const SEAL_NONE: u8 = 0;
+const SEAL_AUTHORITY: u8 = 1;
+const SEAL_COMMIT: u8 = 2;
+
+impl Seal {
+    /// Whether there is no seal.
+    pub fn is_none(&self) -> bool {
+        matches!(self, Seal::None)
+    }
+
+    /// Words for messages: "no seal", "an authority seal", "a commit certificate".
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Seal::None => "no seal",
+            Seal::Authority(_) => "an authority seal",
+            Seal::Commit(_) => "a commit certificate",
+        }
+    }
+}
+
+impl Encode for Seal {
+    fn encode_to(&self, out: &mut Vec<u8>) {
+        match self {
+            Seal::None => out.push(SEAL_NONE),
+            Seal::Authority(a) => {
+                out.push(SEAL_AUTHORITY);
+                a.encode_to(out);
+            }
+            Seal::Commit(c) => {
+                out.push(SEAL_COMMIT);
+                c.encode_to(out);
+            }
+        }
+    }
+}
+
+impl Decode for Seal {
+    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let offset = r.offset();
+        match r.u8("seal kind")? {
+            SEAL_NONE => Ok(Seal::None),
+            SEAL_AUTHORITY => Ok(Seal::Authority(AuthoritySeal::decode_from(r)?)),
+            SEAL_COMMIT => Ok(Seal::Commit(CommitCertificate::decode_from(r)?)),
+            tag => Err(DecodeError::UnknownTag {
+                field: "seal kind",
+                tag,
+                offset,
+            }),
+        }
+    }
+}
+
+/// A block: the header (whose hash is the block's id and, on a proof-of-work
+/// chain, its proof of work), the transactions the header's Merkle root
+/// commits to, and the seal of its consensus.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Block {
@@ -174,9 +319,26 @@ pub struct Block {
     pub header: Header,
     /// The transactions, coinbase first.
     pub txs: Vec<Transaction>,
+    /// The seal (absent in JSON when there is none).
+    #[serde(default, skip_serializing_if = "Seal::is_none")]
+    pub seal: Seal,
 }
 
 impl Block {
+    /// An unsealed block.
+    pub fn new(header: Header, txs: Vec<Transaction>) -> Self {
+        Block {
+            header,
+            txs,
+            seal: Seal::None,
+        }
+    }
+
+    /// Seals the block as the authority `key` (proof of authority).
+    pub fn seal_as_authority(&mut self, key: &Keypair) {
+        self.seal = Seal::Authority(AuthoritySeal::sign(key, &self.hash()));
+    }
+
     /// The block's id: the hash of its header.
     pub fn hash(&self) -> BlockHash {
         self.header.hash()
@@ -270,7 +432,9 @@ impl Block {
                 });
             }
             Some(Transaction::Coinbase(_)) => {}
-            Some(Transaction::Transfer(_)) => return Err(BlockError::FirstNotCoinbase { height }),
+            Some(Transaction::Transfer(_) | Transaction::Governance(_)) => {
+                return Err(BlockError::FirstNotCoinbase { height });
+            }
         }
         let mut signing = Vec::with_capacity(self.txs.len());
         for (index, tx) in self.txs.iter().enumerate().skip(1) {
@@ -297,32 +461,69 @@ impl Block {
                     }
                     signing.push((index, t.transfer.signing_bytes()));
                 }
+                Transaction::Governance(g) => {
+                    let tx_error = |error| BlockError::Tx {
+                        height,
+                        index,
+                        error,
+                    };
+                    if g.governance.chain_id != chain_id {
+                        return Err(tx_error(TxError::WrongChain {
+                            expected: chain_id,
+                            found: g.governance.chain_id,
+                        }));
+                    }
+                    g.check_form()
+                        .map_err(|e| tx_error(TxError::Governance(e)))?;
+                    signing.push((index, g.governance.signing_bytes()));
+                }
             }
         }
-        let items: Vec<SignedMessage<'_>> = signing
-            .iter()
-            .filter_map(|(index, bytes)| {
-                let t = self.txs.get(*index)?.as_transfer()?;
-                Some(SignedMessage {
-                    key: &t.transfer.from,
-                    domain: Domain::Transfer,
-                    message: bytes,
-                    signature: &t.signature,
-                })
-            })
-            .collect();
+        // One batch for every signature of the block; `owners[i]` is the
+        // transaction of item `i` and the position inside it.
+        let mut items: Vec<SignedMessage<'_>> = Vec::with_capacity(signing.len());
+        let mut owners: Vec<(usize, usize)> = Vec::with_capacity(signing.len());
+        for (index, bytes) in &signing {
+            match self.txs.get(*index) {
+                Some(Transaction::Transfer(t)) => {
+                    items.push(SignedMessage {
+                        key: &t.transfer.from,
+                        domain: Domain::Transfer,
+                        message: bytes,
+                        signature: &t.signature,
+                    });
+                    owners.push((*index, 0));
+                }
+                Some(Transaction::Governance(g)) => {
+                    for (j, item) in g.signed_items(bytes).into_iter().enumerate() {
+                        items.push(item);
+                        owners.push((*index, j));
+                    }
+                }
+                Some(Transaction::Coinbase(_)) | None => {}
+            }
+        }
         verify_batch(&items).map_err(|(i, _)| {
-            let index = signing.get(i).map_or(0, |(index, _)| *index);
-            let from = self
-                .txs
-                .get(index)
-                .and_then(Transaction::as_transfer)
-                .map(|t| t.transfer.sender())
-                .unwrap_or_default();
+            let (index, j) = owners.get(i).copied().unwrap_or((0, 0));
+            let error = match self.txs.get(index) {
+                Some(Transaction::Governance(g)) => match g.approvals.get(j) {
+                    Some(a) => TxError::Governance(GovernanceError::BadApproval {
+                        index: j,
+                        admin: a.admin.address(),
+                    }),
+                    None => TxError::Governance(GovernanceError::ApprovalsNotSorted { index: j }),
+                },
+                Some(Transaction::Transfer(t)) => TxError::BadSignature {
+                    from: t.transfer.sender(),
+                },
+                _ => TxError::BadSignature {
+                    from: Address::default(),
+                },
+            };
             BlockError::Tx {
                 height,
                 index,
-                error: TxError::BadSignature { from },
+                error,
             }
         })
     }
@@ -339,8 +540,14 @@ impl Block {
         let mut ledger = parent_ledger.clone();
         let mut fees = Amount::ZERO;
         for (index, tx) in self.txs.iter().enumerate().skip(1) {
-            let Some(t) = tx.as_transfer() else {
-                return Err(BlockError::ExtraCoinbase { height, index });
+            let t = match tx {
+                Transaction::Transfer(t) => t,
+                // Governance changes the membership, not the ledger: the
+                // chain applies them (see `identity`).
+                Transaction::Governance(_) => continue,
+                Transaction::Coinbase(_) => {
+                    return Err(BlockError::ExtraCoinbase { height, index });
+                }
             };
             ledger
                 .apply_transfer(t, coinbase.to)
@@ -381,6 +588,7 @@ impl Encode for Block {
     fn encode_to(&self, out: &mut Vec<u8>) {
         self.header.encode_to(out);
         put_list(out, &self.txs);
+        self.seal.encode_to(out);
     }
 }
 
@@ -389,6 +597,7 @@ impl Decode for Block {
         Ok(Block {
             header: Header::decode_from(r)?,
             txs: r.list("transactions", MAX_BLOCK_TXS)?,
+            seal: Seal::decode_from(r)?,
         })
     }
 }

@@ -16,13 +16,21 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
-use crate::block::{Block, BlockError};
+use crate::block::{Block, BlockError, Seal};
+use crate::consensus::{Consensus, ValidatorSet, poa};
 use crate::hash::{BlockHash, TxId};
+<<<<<<< HEAD
 use crate::keys::Address;
 use crate::ledger::{Ledger, LedgerUndo};
+=======
+use crate::identity::GovernanceError;
+use crate::identity::{Consortium, Membership};
+use crate::keys::{Address, PublicKey};
+use crate::ledger::{Account, Ledger};
+>>>>>>> wt/bft
 use crate::merkle::merkle_root;
 use crate::pow::{Header, Target, retarget};
-use crate::tx::{Coinbase, SignedTransfer, Transaction};
+use crate::tx::{Coinbase, SignedTransfer, Transaction, TxError};
 
 /// Blocks held while their parent is unknown, at most.
 pub const MAX_ORPHANS: usize = 256;
@@ -48,6 +56,13 @@ pub struct ChainParams {
     pub genesis_timestamp_ms: u64,
     /// Starting balances, written into the genesis block as coinbases.
     pub allocations: Vec<Allocation>,
+    /// How blocks are agreed on (absent in JSON: proof of work).
+    #[serde(default, skip_serializing_if = "Consensus::is_proof_of_work")]
+    pub consensus: Consensus,
+    /// The organisations of a permissioned chain; absent for a public chain,
+    /// where anyone may send transactions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consortium: Option<Consortium>,
 }
 
 /// A starting balance.
@@ -73,7 +88,33 @@ impl ChainParams {
             max_block_txs: 1_000,
             genesis_timestamp_ms: 0,
             allocations,
+            consensus: Consensus::ProofOfWork,
+            consortium: None,
         }
+    }
+
+    /// The same parameters with another consensus. Proof of authority and
+    /// BFT do no proof of work: their headers carry the largest target,
+    /// which every hash meets, and the target never changes.
+    pub fn with_consensus(mut self, consensus: Consensus) -> Self {
+        if !consensus.is_proof_of_work() {
+            self.genesis_target = Target::MAX;
+        }
+        self.consensus = consensus;
+        self
+    }
+
+    /// The same parameters as a permissioned chain of these organisations.
+    pub fn with_consortium(mut self, consortium: Consortium) -> Self {
+        self.consortium = Some(consortium);
+        self
+    }
+
+    /// The membership at genesis, for a permissioned chain.
+    pub fn genesis_membership(&self) -> Option<Membership> {
+        self.consortium
+            .as_ref()
+            .map(|c| Membership::genesis(c, self.consensus.validators()))
     }
 
     /// The genesis block: height 0, parent all zeros, one coinbase per
@@ -95,8 +136,8 @@ impl ChainParams {
             })
             .collect();
         let txids: Vec<TxId> = txs.iter().map(Transaction::id).collect();
-        Block {
-            header: Header {
+        Block::new(
+            Header {
                 chain_id: self.chain_id,
                 height: 0,
                 parent: BlockHash::ZERO,
@@ -106,7 +147,7 @@ impl ChainParams {
                 nonce: 0,
             },
             txs,
-        }
+        )
     }
 
     /// The ledger right after genesis.
@@ -224,9 +265,15 @@ pub struct InsertReport {
 #[derive(Clone, Debug)]
 struct Entry {
     block: Arc<Block>,
+    /// Proof of work: the branch's total work. Proof of authority: its
+    /// total weight (2 per in-turn block, 1 per other). BFT: its length.
     cumulative_work: u128,
     /// Arrival order: among equal work, the earlier block keeps the tip.
     seq: u64,
+    /// The membership after this block (permissioned chains only). It
+    /// depends only on governance transactions, never on balances, so it
+    /// is known as soon as the block is stored.
+    membership: Option<Arc<Membership>>,
 }
 
 /// A view of one stored block, for drawing the tree.
@@ -279,7 +326,11 @@ impl Chain {
         for txid in genesis.txids() {
             tx_index.insert(txid, hash);
         }
-        let work = genesis.header.target.work();
+        let work = if params.consensus.is_proof_of_work() {
+            genesis.header.target.work()
+        } else {
+            0
+        };
         let mut entries = BTreeMap::new();
         entries.insert(
             hash,
@@ -287,6 +338,7 @@ impl Chain {
                 block: Arc::clone(&genesis),
                 cumulative_work: work,
                 seq: 0,
+                membership: params.genesis_membership().map(Arc::new),
             },
         );
         Chain {
@@ -439,6 +491,9 @@ impl Chain {
     pub fn next_target(&self, parent: &BlockHash) -> Option<Target> {
         let p = self.entries.get(parent)?;
         let height = p.block.height().checked_add(1)?;
+        if !self.params.consensus.is_proof_of_work() {
+            return Some(p.block.header.target);
+        }
         let interval = self.params.retarget_interval;
         if height.checked_rem(interval).is_none_or(|r| r != 0) {
             return Some(p.block.header.target);
@@ -494,8 +549,8 @@ impl Chain {
         txs.push(Transaction::Coinbase(coinbase));
         txs.extend(transfers.into_iter().map(Transaction::Transfer));
         let txids: Vec<TxId> = txs.iter().map(Transaction::id).collect();
-        Block {
-            header: Header {
+        Block::new(
+            Header {
                 chain_id: self.params.chain_id,
                 height,
                 parent: self.tip(),
@@ -507,7 +562,7 @@ impl Chain {
                 nonce: 0,
             },
             txs,
-        }
+        )
     }
 
     /// Adds a block to the tree: checks it, stores it (or holds it as an
@@ -530,7 +585,11 @@ impl Chain {
         if self.entries.contains_key(&hash) || self.is_orphan(&hash) {
             return Ok(report);
         }
-        block.check_stateless(self.params.chain_id, self.params.max_block_txs, true)?;
+        block.check_stateless(
+            self.params.chain_id,
+            self.params.max_block_txs,
+            self.params.consensus.is_proof_of_work(),
+        )?;
         if block.height() == 0 {
             return Err(ChainError::OtherGenesis {
                 hash,
@@ -645,9 +704,8 @@ impl Chain {
             }
             .into());
         }
-        let cumulative_work = parent
-            .cumulative_work
-            .saturating_add(block.header.target.work());
+        let (weight, membership) = self.check_consensus(&block, parent)?;
+        let cumulative_work = parent.cumulative_work.saturating_add(weight);
         let expected = self
             .next_target(&parent_hash)
             .unwrap_or(block.header.target);
@@ -667,10 +725,192 @@ impl Chain {
                 block,
                 cumulative_work,
                 seq,
+                membership,
             },
         );
         self.children.entry(parent_hash).or_default().push(hash);
         Ok(())
+    }
+
+    /// The consensus rules of a block that need its parent but no ledger:
+    /// its seal, and on a permissioned chain its senders' membership and its
+    /// governance changes. Returns the block's fork-choice weight and the
+    /// membership after it.
+    fn check_consensus(
+        &self,
+        block: &Block,
+        parent: &Entry,
+    ) -> Result<(u128, Option<Arc<Membership>>), BlockError> {
+        let height = block.height();
+        let validators = self.validators_of(parent);
+        let consensus = self.params.consensus.name();
+        let wrong_seal = |expected| BlockError::WrongSeal {
+            height,
+            consensus,
+            found: block.seal.describe(),
+            expected,
+        };
+        let weight = match (&self.params.consensus, &block.seal) {
+            (Consensus::ProofOfWork, Seal::None) => block.header.target.work(),
+            (Consensus::ProofOfWork, _) => return Err(wrong_seal(Seal::None.describe())),
+            (Consensus::Authority { .. }, Seal::Authority(seal)) => {
+                self.check_authority(block, parent, seal, &validators)?
+            }
+            (Consensus::Authority { .. }, _) => return Err(wrong_seal("an authority seal")),
+            (Consensus::Bft { .. }, Seal::Commit(cert)) => {
+                let hash = block.hash();
+                cert.verify(
+                    self.params.chain_id,
+                    &ValidatorSet::new(validators),
+                    &hash,
+                    height,
+                )
+                .map_err(|error| BlockError::Certificate { height, error })?;
+                // Final blocks are never replaced: a block must not
+                // compete with a canonical block at its height or its
+                // parent's.
+                for (h, mine) in [
+                    (height, hash),
+                    (height.saturating_sub(1), block.header.parent),
+                ] {
+                    if let Some(finalised) = self.canonical_at(h)
+                        && finalised != mine
+                    {
+                        return Err(BlockError::ConflictsWithFinal {
+                            height: h,
+                            hash,
+                            finalised,
+                        });
+                    }
+                }
+                1
+            }
+            (Consensus::Bft { .. }, _) => return Err(wrong_seal("a commit certificate")),
+        };
+        let Some(before) = &parent.membership else {
+            if let Some(index) = block.txs.iter().position(|t| t.as_governance().is_some()) {
+                return Err(BlockError::Tx {
+                    height,
+                    index,
+                    error: GovernanceError::NotPermissioned.into(),
+                });
+            }
+            return Ok((weight, None));
+        };
+        let mut after: Option<Membership> = None;
+        for (index, tx) in block.txs.iter().enumerate() {
+            let tx_error = |error: TxError| BlockError::Tx {
+                height,
+                index,
+                error,
+            };
+            match tx {
+                Transaction::Transfer(t) => before
+                    .check_sender(&t.transfer.from)
+                    .map_err(|e| tx_error(e.into()))?,
+                Transaction::Governance(g) => {
+                    let current = after.as_ref().unwrap_or(before);
+                    after = Some(current.apply(g).map_err(|e| tx_error(e.into()))?);
+                }
+                Transaction::Coinbase(_) => {}
+            }
+        }
+        let membership = match after {
+            Some(m) => Arc::new(m),
+            None => Arc::clone(before),
+        };
+        Ok((weight, Some(membership)))
+    }
+
+    /// Proof-of-authority rules (see [`poa`]): a sealer among the
+    /// authorities, a valid signature, not too early, not sealed too often.
+    fn check_authority(
+        &self,
+        block: &Block,
+        parent: &Entry,
+        seal: &poa::AuthoritySeal,
+        validators: &[PublicKey],
+    ) -> Result<u128, BlockError> {
+        let height = block.height();
+        let key = seal.signer;
+        let signer = key.address();
+        if !validators.contains(&key) {
+            return Err(BlockError::NotAnAuthority { height, signer });
+        }
+        seal.verify(&block.hash())
+            .map_err(|_| BlockError::BadSeal { height, signer })?;
+        let in_turn = poa::in_turn(validators, height) == Some(&key);
+        let earliest = poa::earliest_time(
+            parent.block.header.timestamp_ms,
+            self.params.target_block_time_ms,
+            in_turn,
+        );
+        if block.header.timestamp_ms < earliest {
+            return Err(BlockError::TooEarly {
+                height,
+                found: block.header.timestamp_ms,
+                earliest,
+                in_turn,
+            });
+        }
+        let window = poa::recent_window(validators.len());
+        let mut cur = Some(parent);
+        for _ in 0..window {
+            let Some(e) = cur else { break };
+            if let Seal::Authority(s) = &e.block.seal
+                && s.signer == key
+            {
+                return Err(BlockError::SealedRecently {
+                    height,
+                    signer,
+                    window,
+                });
+            }
+            cur = self.entries.get(&e.block.header.parent);
+        }
+        Ok(poa::weight(validators, height, &key))
+    }
+
+    /// The validators for the child of `entry`: the membership's on a
+    /// permissioned chain, the consensus parameters' otherwise.
+    fn validators_of(&self, entry: &Entry) -> Vec<PublicKey> {
+        match &entry.membership {
+            Some(m) => m.validators().to_vec(),
+            None => self.params.consensus.validators().to_vec(),
+        }
+    }
+
+    /// The validators (or authorities) for the block after `hash`, in
+    /// rotation order; empty for proof of work.
+    pub fn validators_after(&self, hash: &BlockHash) -> Option<Vec<PublicKey>> {
+        self.entries.get(hash).map(|e| self.validators_of(e))
+    }
+
+    /// The validators for the next block on the tip.
+    pub fn validators(&self) -> Vec<PublicKey> {
+        self.validators_after(&self.tip()).unwrap_or_default()
+    }
+
+    /// The membership after the tip (permissioned chains only). Its
+    /// [`Membership::root`] belongs in any digest of the node's state.
+    pub fn membership(&self) -> Option<&Membership> {
+        self.entries
+            .get(&self.tip())
+            .and_then(|e| e.membership.as_deref())
+    }
+
+    /// The membership after a stored block (permissioned chains only).
+    pub fn membership_after(&self, hash: &BlockHash) -> Option<&Membership> {
+        self.entries.get(hash).and_then(|e| e.membership.as_deref())
+    }
+
+    /// Whether `key` may send a transfer on top of the tip: anyone on a
+    /// public chain, members only on a permissioned one.
+    pub fn check_sender(&self, key: &PublicKey) -> Result<(), TxError> {
+        match self.membership() {
+            Some(m) => m.check_sender(key).map_err(TxError::from),
+            None => Ok(()),
+        }
     }
 
     /// The candidate among `hashes` with more work than the tip (most work,

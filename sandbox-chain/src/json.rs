@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::block::Block;
+use crate::block::{Block, Seal};
 use crate::chain::{Chain, ChainError, ChainParams};
 use crate::encode::Encode;
 use crate::hash::{BlockHash, TxId};
@@ -131,6 +131,9 @@ pub struct BlockRecord {
     pub header: Header,
     /// The transactions, coinbase first.
     pub transactions: Vec<TxRecord>,
+    /// The seal (absent for proof of work).
+    #[serde(default, skip_serializing_if = "Seal::is_none")]
+    pub seal: Seal,
 }
 
 /// A transaction with its canonical bytes and id.
@@ -161,6 +164,7 @@ impl BlockRecord {
                     tx: tx.clone(),
                 })
                 .collect(),
+            seal: block.seal.clone(),
         }
     }
 
@@ -170,6 +174,7 @@ impl BlockRecord {
         let block = Block {
             header: self.header,
             txs: self.transactions.iter().map(|t| t.tx.clone()).collect(),
+            seal: self.seal.clone(),
         };
         check(
             format!("{at}.header_hex"),

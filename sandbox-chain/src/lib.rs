@@ -17,10 +17,15 @@ pub mod amount;
 pub mod block;
 pub mod bridge;
 pub mod chain;
+<<<<<<< HEAD
 pub mod contract;
+=======
+pub mod consensus;
+>>>>>>> wt/bft
 pub mod demo;
 pub mod encode;
 pub mod hash;
+pub mod identity;
 pub mod json;
 pub mod keys;
 pub mod ledger;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::amount::Amount;
 use crate::encode::{Decode, DecodeError, Encode, Reader, put_bytes};
 use crate::hash::{Domain, TxId, tagged_hash};
+use crate::identity::{GovernanceError, NotAMember, SignedGovernance};
 use crate::keys::{Address, Keypair, PublicKey, Signature, SignatureError};
 
 /// The longest memo a transfer may carry, in bytes of UTF-8.
@@ -87,6 +88,12 @@ pub enum TxError {
         /// Which sum overflowed.
         what: &'static str,
     },
+    /// On a permissioned chain, the sender is not a member.
+    #[error(transparent)]
+    NotAMember(#[from] NotAMember),
+    /// A governance change is refused.
+    #[error("governance change refused: {0}")]
+    Governance(#[from] GovernanceError),
 }
 
 /// What a sender signs: a payment of `amount` to `to`, paying `fee` to the
@@ -244,6 +251,7 @@ pub struct Coinbase {
 /// Kind tags of [`Transaction`] in the canonical encoding.
 const TAG_COINBASE: u8 = 0;
 const TAG_TRANSFER: u8 = 1;
+const TAG_GOVERNANCE: u8 = 2;
 
 /// Any transaction a block can contain.
 // Nearly every transaction is a transfer; boxing it would cost an allocation
@@ -256,6 +264,9 @@ pub enum Transaction {
     Coinbase(Coinbase),
     /// A signed payment.
     Transfer(SignedTransfer),
+    /// A change to a permissioned chain's membership or validators,
+    /// approved by organisation admins.
+    Governance(SignedGovernance),
 }
 
 impl Transaction {
@@ -269,7 +280,15 @@ impl Transaction {
     pub fn as_transfer(&self) -> Option<&SignedTransfer> {
         match self {
             Transaction::Transfer(t) => Some(t),
-            Transaction::Coinbase(_) => None,
+            Transaction::Coinbase(_) | Transaction::Governance(_) => None,
+        }
+    }
+
+    /// The governance change inside, if this is one.
+    pub fn as_governance(&self) -> Option<&SignedGovernance> {
+        match self {
+            Transaction::Governance(g) => Some(g),
+            Transaction::Coinbase(_) | Transaction::Transfer(_) => None,
         }
     }
 
@@ -282,9 +301,14 @@ impl Transaction {
     /// against `chain_id` (nothing from outside is trusted).
     pub fn from_json(json: &str, chain_id: u32) -> Result<Transaction, crate::ImportError> {
         let tx: Transaction = crate::json::from_json_bounded(json)?;
-        if let Transaction::Transfer(t) = &tx {
-            t.check_stateless(chain_id)
-                .map_err(crate::ImportError::Tx)?;
+        match &tx {
+            Transaction::Transfer(t) => t
+                .check_stateless(chain_id)
+                .map_err(crate::ImportError::Tx)?,
+            Transaction::Governance(g) => g
+                .check_stateless(chain_id)
+                .map_err(crate::ImportError::Tx)?,
+            Transaction::Coinbase(_) => {}
         }
         Ok(tx)
     }
@@ -310,6 +334,10 @@ impl Encode for Transaction {
                 t.transfer.encode_to(out);
                 t.signature.encode_to(out);
             }
+            Transaction::Governance(g) => {
+                out.push(TAG_GOVERNANCE);
+                g.encode_to(out);
+            }
         }
     }
 }
@@ -327,6 +355,7 @@ impl Decode for Transaction {
                 transfer: Transfer::decode_from(r)?,
                 signature: Signature::decode_from(r)?,
             })),
+            TAG_GOVERNANCE => Ok(Transaction::Governance(SignedGovernance::decode_from(r)?)),
             tag => Err(DecodeError::UnknownTag {
                 field: "transaction kind",
                 tag,

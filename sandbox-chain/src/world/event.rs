@@ -39,6 +39,10 @@ pub enum TxRejectKind {
     PoolFull,
     /// The node already holds it.
     AlreadyKnown,
+    /// On a permissioned chain, the sender is not a member.
+    NotAMember,
+    /// A governance change without a majority, or otherwise refused.
+    Governance,
 }
 
 impl TxRejectKind {
@@ -67,6 +71,8 @@ impl TxRejectKind {
             TxError::ZeroAmount | TxError::MemoTooLong { .. } | TxError::Overflow { .. } => {
                 TxRejectKind::Malformed
             }
+            TxError::NotAMember(_) => TxRejectKind::NotAMember,
+            TxError::Governance(_) => TxRejectKind::Governance,
         }
     }
 }

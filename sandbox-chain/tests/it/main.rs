@@ -1,6 +1,7 @@
 //! Integration tests of sandbox-chain: one test binary, one module per area.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod bft;
 mod bridge;
 mod chain;
 mod contracts;
