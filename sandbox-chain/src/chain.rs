@@ -19,15 +19,10 @@ use crate::amount::Amount;
 use crate::block::{Block, BlockError, Seal};
 use crate::consensus::{Consensus, ValidatorSet, poa};
 use crate::hash::{BlockHash, TxId};
-<<<<<<< HEAD
-use crate::keys::Address;
-use crate::ledger::{Ledger, LedgerUndo};
-=======
 use crate::identity::GovernanceError;
 use crate::identity::{Consortium, Membership};
 use crate::keys::{Address, PublicKey};
-use crate::ledger::{Account, Ledger};
->>>>>>> wt/bft
+use crate::ledger::{Ledger, LedgerUndo};
 use crate::merkle::merkle_root;
 use crate::pow::{Header, Target, retarget};
 use crate::tx::{Coinbase, SignedTransfer, Transaction, TxError};

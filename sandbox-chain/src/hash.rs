@@ -36,7 +36,6 @@ pub enum Domain {
     Transfer,
     /// The digest of a ledger's accounts.
     LedgerState,
-<<<<<<< HEAD
     /// A contract's address, from its deployer and the deployer's nonce.
     ContractAddress,
     /// A contract's code hash (the hash of its source).
@@ -45,7 +44,6 @@ pub enum Domain {
     Deploy,
     /// What a sender signs to call a contract.
     Call,
-=======
     /// What an authority signs to seal a block (proof of authority): the
     /// block hash.
     BlockSeal,
@@ -58,16 +56,11 @@ pub enum Domain {
     /// The digest of a permissioned chain's membership (organisations,
     /// members, validators).
     MembershipState,
->>>>>>> wt/bft
 }
 
 impl Domain {
     /// Every domain, in a fixed order (for tests and documentation).
-<<<<<<< HEAD
-    pub const ALL: [Domain; 13] = [
-=======
-    pub const ALL: [Domain; 14] = [
->>>>>>> wt/bft
+    pub const ALL: [Domain; 18] = [
         Domain::Header,
         Domain::TxId,
         Domain::MerkleLeaf,
@@ -77,18 +70,15 @@ impl Domain {
         Domain::KeyFromName,
         Domain::Transfer,
         Domain::LedgerState,
-<<<<<<< HEAD
         Domain::ContractAddress,
         Domain::ContractCode,
         Domain::Deploy,
         Domain::Call,
-=======
         Domain::BlockSeal,
         Domain::Proposal,
         Domain::Vote,
         Domain::Governance,
         Domain::MembershipState,
->>>>>>> wt/bft
     ];
 
     /// The ASCII tag of this domain, as written in `docs/encoding.md`.
@@ -103,18 +93,15 @@ impl Domain {
             Domain::KeyFromName => "chainlab:key-from-name:v1",
             Domain::Transfer => "chainlab:transfer:v1",
             Domain::LedgerState => "chainlab:ledger-state:v1",
-<<<<<<< HEAD
             Domain::ContractAddress => "chainlab:contract-address:v1",
             Domain::ContractCode => "chainlab:contract-code:v1",
             Domain::Deploy => "chainlab:deploy:v1",
             Domain::Call => "chainlab:call:v1",
-=======
             Domain::BlockSeal => "chainlab:block-seal:v1",
             Domain::Proposal => "chainlab:bft-proposal:v1",
             Domain::Vote => "chainlab:bft-vote:v1",
             Domain::Governance => "chainlab:governance:v1",
             Domain::MembershipState => "chainlab:membership-state:v1",
->>>>>>> wt/bft
         }
     }
 

@@ -17,11 +17,8 @@ pub mod amount;
 pub mod block;
 pub mod bridge;
 pub mod chain;
-<<<<<<< HEAD
 pub mod contract;
-=======
 pub mod consensus;
->>>>>>> wt/bft
 pub mod demo;
 pub mod encode;
 pub mod hash;
