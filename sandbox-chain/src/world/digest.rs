@@ -114,7 +114,7 @@ impl World {
                 info.hash.encode_to(&mut b);
             }
             put_len(&mut b, n.pool.len());
-            for (t, _) in n.pool.iter() {
+            for (t, _) in n.pool.iter_txs() {
                 t.encode_to(&mut b);
             }
             put_len(&mut b, n.seen_txs.len());

@@ -263,11 +263,12 @@ impl NodeCtx<'_> {
         self.pool
     }
 
-    /// An unmined block on the node's tip with the transfers
-    /// [`Mempool::select`] picks, paying this node, stamped `now_ms`.
+    /// An unmined block on the node's tip with the transactions
+    /// [`Mempool::select_txs`] picks, paying this node, stamped `now_ms`.
     pub fn block_template(&self) -> Block {
         let max = self.chain.params().max_block_txs.saturating_sub(1) as usize;
-        let txs = self.pool.select(self.chain.ledger(), max);
-        self.chain.block_template(self.address(), txs, self.now_ms)
+        let txs = self.pool.select_txs(self.chain.ledger(), max);
+        self.chain
+            .block_template_txs(self.address(), txs, self.now_ms)
     }
 }

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::contract::{ContractTxError, Receipt};
 use crate::hash::{BlockHash, TxId};
+use crate::keys::Address;
 use crate::tx::TxError;
 
 use super::engine::{Behaviour, NodeId};
@@ -57,6 +59,7 @@ impl TxRejectKind {
             MempoolError::FeeTooLow { .. } | MempoolError::PoolFull { .. } => {
                 TxRejectKind::PoolFull
             }
+            MempoolError::NotPoolable { .. } => TxRejectKind::Malformed,
         }
     }
 
@@ -73,6 +76,15 @@ impl TxRejectKind {
             }
             TxError::NotAMember(_) => TxRejectKind::NotAMember,
             TxError::Governance(_) => TxRejectKind::Governance,
+            TxError::Contract(c) => match c.as_ref() {
+                ContractTxError::BadSignature { .. } => TxRejectKind::BadSignature,
+                ContractTxError::WrongChain { .. } => TxRejectKind::WrongChain,
+                ContractTxError::Tx(t) => Self::of_tx(t),
+                ContractTxError::GasBelowIntrinsic { .. }
+                | ContractTxError::GasAboveMax { .. }
+                | ContractTxError::TooLong { .. }
+                | ContractTxError::Overflow { .. } => TxRejectKind::Malformed,
+            },
         }
     }
 }
@@ -154,6 +166,46 @@ pub enum WorldEvent {
         txid: TxId,
         /// Why, in words.
         reason: String,
+    },
+    /// A node ran a deploy in a block it connected (once per node, and
+    /// again if a reorg connects another block holding it).
+    ContractDeployed {
+        /// The node.
+        node: NodeId,
+        /// The deploy.
+        txid: TxId,
+        /// The block that ran it.
+        block: BlockHash,
+        /// Its height.
+        height: u64,
+        /// Who deployed it.
+        deployer: Address,
+        /// The fault in words with its line ("line 3: ..."), if it was
+        /// reverted (then no contract exists at `receipt.contract`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fault: Option<String>,
+        /// Contract address, gas used, fee, fault, events.
+        receipt: Receipt,
+    },
+    /// A node ran a call in a block it connected.
+    ContractCalled {
+        /// The node.
+        node: NodeId,
+        /// The call.
+        txid: TxId,
+        /// The block that ran it.
+        block: BlockHash,
+        /// Its height.
+        height: u64,
+        /// Who called.
+        caller: Address,
+        /// The function called.
+        function: String,
+        /// The fault in words with its line, if it was reverted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fault: Option<String>,
+        /// Contract, gas used, fee, fault, events, returned value.
+        receipt: Receipt,
     },
     /// A block became final on a node (BFT engines).
     Finalized {

@@ -38,15 +38,21 @@ use rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
-use crate::block::Block;
+use crate::block::{Block, TxReceipt};
 use crate::chain::{Allocation, BlockInfo, Chain, ChainError, ChainParams, Placement, TipChange};
+use crate::contract::{
+    Call, Contract, Deploy, Fault, FaultKind, Program, Value, contract_address, examples, vm,
+};
 use crate::hash::{BlockHash, TxId};
 use crate::keys::{Address, Keypair};
 use crate::ledger::Account;
 use crate::mempool::{DEFAULT_CAPACITY, Evicted, EvictionReason, Mempool, MempoolError};
 use crate::tx::{SignedTransfer, Transaction, Transfer};
 
-pub use action::{Action, ActionError, ActionOutcome, DEFAULT_MAX_EVENTS, Until};
+pub use action::{
+    Action, ActionError, ActionOutcome, Arg, ContractCode, DEFAULT_GAS_LIMIT, DEFAULT_MAX_EVENTS,
+    NamedArg, Until,
+};
 pub use digest::{WORLD_STATE_TAG, WorldDigest};
 pub use engine::{Behaviour, Effect, Engine, EngineInput, EngineMsg, NodeCtx, NodeId};
 pub use event::{LoggedEvent, TxRejectKind, WorldEvent};
@@ -468,6 +474,60 @@ impl World {
         })
     }
 
+    /// The contract at `address` on `node`'s canonical chain.
+    pub fn contract(&self, node: NodeId, address: &Address) -> Option<&Contract> {
+        self.chain(node)?.ledger().contract(address)
+    }
+
+    /// The receipt of a deploy or call on `node`'s canonical chain, with
+    /// the block that holds it.
+    pub fn receipt(&self, node: NodeId, txid: &TxId) -> Option<(BlockHash, &TxReceipt)> {
+        self.chain(node)?.receipt(txid)
+    }
+
+    /// Runs `function` of the contract at `address` on `node`'s tip without
+    /// a transaction (a read, as a wallet or explorer does): nothing is
+    /// stored, nobody pays, the caller is the zero address. `Ok` holds the
+    /// returned value; `Err` the fault (with its line).
+    pub fn query_contract(
+        &self,
+        node: NodeId,
+        address: &Address,
+        function: &str,
+        args: &[Value],
+    ) -> Result<Option<Value>, Fault> {
+        let no_contract = || Fault {
+            line: 0,
+            kind: FaultKind::NoContract { address: *address },
+        };
+        let chain = self.chain(node).ok_or_else(no_contract)?;
+        let c = chain.ledger().contract(address).ok_or_else(no_contract)?;
+        let program = Program::parse(&c.source).map_err(|e| Fault {
+            line: e.line,
+            kind: FaultKind::Syntax {
+                column: e.column,
+                problem: e.problem.to_string(),
+            },
+        })?;
+        let env = vm::Env {
+            contract: *address,
+            caller: Address::default(),
+            value: Amount::ZERO,
+            balance: chain.ledger().balance(address),
+            height: chain.height(),
+        };
+        let run = vm::run(
+            &program,
+            &c.storage,
+            env,
+            function,
+            args,
+            crate::contract::tx::MAX_GAS,
+            false,
+        );
+        run.result.map(|e| e.returned)
+    }
+
     /// Every message on its way, in arrival order.
     pub fn messages_in_flight(&self) -> Vec<MessageView> {
         self.queue
@@ -627,11 +687,74 @@ impl World {
             } => {
                 self.check_node(*node)?;
                 let tx = self.sign_transfer(*node, from, to, *amount, *fee, memo, *nonce)?;
-                out.txid = Some(self.submit(*node, tx)?);
+                out.txid = Some(self.submit(*node, Transaction::Transfer(tx))?);
             }
             Action::SubmitTransaction { node, tx } => {
                 self.check_node(*node)?;
-                out.txid = Some(self.submit(*node, SignedTransfer::clone(tx))?);
+                out.txid =
+                    Some(self.submit(*node, Transaction::Transfer(SignedTransfer::clone(tx)))?);
+            }
+            Action::DeployContract {
+                node,
+                from,
+                code,
+                args,
+                gas_limit,
+                gas_price,
+                nonce,
+            } => {
+                self.check_node(*node)?;
+                let source = match code {
+                    ContractCode::Example(id) => examples::by_id(id)
+                        .ok_or_else(|| ActionError::UnknownExample(id.clone()))?
+                        .source
+                        .to_owned(),
+                    ContractCode::Source(s) => s.clone(),
+                };
+                let args = args.iter().map(arg_value).collect::<Result<Vec<_>, _>>()?;
+                let (key, chain_id, nonce) = self.signer(*node, from, *nonce)?;
+                let deploy = Deploy {
+                    chain_id,
+                    from: key.public(),
+                    nonce,
+                    gas_limit: *gas_limit,
+                    gas_price: *gas_price,
+                    source,
+                    args,
+                }
+                .sign(&key);
+                out.contract = Some(contract_address(&key.address(), nonce));
+                out.txid = Some(self.submit(*node, Transaction::Deploy(deploy))?);
+            }
+            Action::CallContract {
+                node,
+                from,
+                contract,
+                function,
+                args,
+                value,
+                gas_limit,
+                gas_price,
+                nonce,
+            } => {
+                self.check_node(*node)?;
+                let contract = contract_ref(contract)?;
+                let args = args.iter().map(arg_value).collect::<Result<Vec<_>, _>>()?;
+                let (key, chain_id, nonce) = self.signer(*node, from, *nonce)?;
+                let call = Call {
+                    chain_id,
+                    from: key.public(),
+                    nonce,
+                    contract,
+                    function: function.clone(),
+                    args,
+                    value: *value,
+                    gas_limit: *gas_limit,
+                    gas_price: *gas_price,
+                }
+                .sign(&key);
+                out.contract = Some(contract);
+                out.txid = Some(self.submit(*node, Transaction::Call(call))?);
             }
             Action::Mine { node } => {
                 self.check_node(*node)?;
@@ -761,6 +884,29 @@ impl World {
         Ok(())
     }
 
+    /// The wallet key `from` of `node`, the chain id, and the nonce to sign
+    /// with (the sender's next one as the node sees it, unless given).
+    fn signer(
+        &self,
+        node: NodeId,
+        from: &str,
+        nonce: Option<u64>,
+    ) -> Result<(Keypair, u32, u64), ActionError> {
+        let n = self
+            .nodes
+            .get(node.index())
+            .ok_or(ActionError::UnknownNode {
+                node,
+                count: self.node_count(),
+            })?;
+        let key = n.wallet.get(from).ok_or(ActionError::KeyNotInWallet {
+            node,
+            name: from.to_owned(),
+        })?;
+        let nonce = nonce.unwrap_or_else(|| n.pool.next_nonce(n.chain.ledger(), &key.address()));
+        Ok((key.clone(), n.chain.params().chain_id, nonce))
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn sign_transfer(
         &self,
@@ -798,7 +944,7 @@ impl World {
     }
 
     /// A transaction from outside (an action) enters `node`.
-    fn submit(&mut self, node: NodeId, tx: SignedTransfer) -> Result<TxId, ActionError> {
+    fn submit(&mut self, node: NodeId, tx: Transaction) -> Result<TxId, ActionError> {
         let tx = Arc::new(tx);
         let txid = tx.id();
         // An action may try the same transaction again: forget having seen
@@ -1017,7 +1163,7 @@ impl World {
     fn receive_tx(
         &mut self,
         node: NodeId,
-        tx: Arc<SignedTransfer>,
+        tx: Arc<Transaction>,
         from: Option<NodeId>,
     ) -> Result<TxId, MempoolError> {
         let txid = tx.id();
@@ -1027,7 +1173,7 @@ impl World {
         if !n.seen_txs.insert(txid) {
             return Ok(txid);
         }
-        let admitted = n.pool.add(SignedTransfer::clone(&tx), n.chain.ledger());
+        let admitted = n.pool.add_tx(Transaction::clone(&tx), n.chain.ledger());
         match admitted {
             Ok(a) => {
                 self.log(WorldEvent::TxAccepted { node, txid, from });
@@ -1126,14 +1272,15 @@ impl World {
         };
         let mut disconnected = txs_of(&tc.disconnected);
         // A sender's transfers go back in nonce order.
-        disconnected.sort_by_key(|t| {
-            t.as_transfer()
-                .map(|t| (t.transfer.sender(), t.transfer.nonce))
-        });
+        disconnected.sort_by_key(|t| t.sender_nonce().map(|(k, n)| (k.address(), n)));
         let connected = txs_of(&tc.connected);
         let report = n.pool.on_reorg(&disconnected, &connected, n.chain.ledger());
+        let ran = contract_events(node, &n.chain, &tc.connected);
         for e in report.not_readmitted.into_iter().chain(report.evicted) {
             self.log_evicted(node, e);
+        }
+        for e in ran {
+            self.log(e);
         }
         self.run_engine(
             node,
@@ -1227,6 +1374,73 @@ impl World {
             Effect::Note(text) => self.log(WorldEvent::Note { node, text }),
         }
     }
+}
+
+/// The `contract_deployed` / `contract_called` events of the deploys and
+/// calls in `blocks` (just connected on `node`'s chain), in chain order.
+fn contract_events(node: NodeId, chain: &Chain, blocks: &[BlockHash]) -> Vec<WorldEvent> {
+    let mut out = Vec::new();
+    for hash in blocks {
+        let (Some(block), Some(receipts)) = (chain.get(hash), chain.receipts(hash)) else {
+            continue;
+        };
+        for r in receipts {
+            let tx = block.txs.get(r.index as usize);
+            let fault = r.receipt.fault.as_ref().map(ToString::to_string);
+            match tx {
+                Some(Transaction::Deploy(d)) => out.push(WorldEvent::ContractDeployed {
+                    node,
+                    txid: r.txid,
+                    block: *hash,
+                    height: block.height(),
+                    deployer: d.tx.from.address(),
+                    fault,
+                    receipt: r.receipt.clone(),
+                }),
+                Some(Transaction::Call(c)) => out.push(WorldEvent::ContractCalled {
+                    node,
+                    txid: r.txid,
+                    block: *hash,
+                    height: block.height(),
+                    caller: c.tx.from.address(),
+                    function: c.tx.function.clone(),
+                    fault,
+                    receipt: r.receipt.clone(),
+                }),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// A contract named by its 40-digit hex address or `<key name>/<nonce>`.
+pub fn contract_ref(s: &str) -> Result<Address, ActionError> {
+    if s.len() == 40
+        && let Ok(a) = Address::from_hex(s)
+    {
+        return Ok(a);
+    }
+    if let Some((name, nonce)) = s.rsplit_once('/')
+        && !name.is_empty()
+        && let Ok(nonce) = nonce.parse::<u64>()
+    {
+        return Ok(contract_address(&Keypair::from_name(name).address(), nonce));
+    }
+    Err(ActionError::BadContract(s.to_owned()))
+}
+
+/// The contract value an action argument stands for.
+pub fn arg_value(a: &Arg) -> Result<Value, ActionError> {
+    Ok(match a {
+        Arg::Value(v) => v.clone(),
+        Arg::Named(NamedArg::Text(t)) => Value::text(t),
+        Arg::Named(NamedArg::Key(name)) => Value::Address(Keypair::from_name(name).address()),
+        Arg::Named(NamedArg::Contract(c)) => Value::Address(contract_ref(c)?),
+        Arg::Named(NamedArg::Sha256OfText(t)) => {
+            Value::Bytes(crate::hash::sha256(t.as_bytes()).as_bytes().to_vec())
+        }
+    })
 }
 
 fn parse_recipient(to: &str) -> Result<Address, ActionError> {
