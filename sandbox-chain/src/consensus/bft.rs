@@ -203,15 +203,25 @@ pub struct SignedProposal {
     pub proposer: PublicKey,
     /// Signature over `"chainlab:bft-proposal:v1" || 0x00 || proposal bytes`.
     pub signature: Signature,
+    /// When re-proposing (`pol_round` set): the 2f+1 prevotes for the block
+    /// in that round, so that validators who missed them can check the
+    /// polka and unlock. Each vote carries its own signature.
+    pub pol_votes: Vec<SignedVote>,
 }
 
 impl SignedProposal {
-    fn new(key: &Keypair, proposal: Proposal, block: Arc<Block>) -> Self {
+    fn new(
+        key: &Keypair,
+        proposal: Proposal,
+        block: Arc<Block>,
+        pol_votes: Vec<SignedVote>,
+    ) -> Self {
         SignedProposal {
             signature: key.sign(Domain::Proposal, &proposal.encode()),
             proposal,
             block,
             proposer: key.public(),
+            pol_votes,
         }
     }
 
@@ -888,14 +898,19 @@ impl BftEngine {
             block: b.hash(),
             pol_round,
         };
-        let first = SignedProposal::new(&key, proposal(&block), Arc::clone(&block));
+        let pol_votes = match pol_round {
+            Some(vr) => self.prevotes_for(vr, block.hash()),
+            None => Vec::new(),
+        };
+        let first = SignedProposal::new(&key, proposal(&block), Arc::clone(&block), pol_votes);
         if self.behaviour == Behaviour::Equivocating {
             // A second block that differs only in its time: same parent,
             // same transactions, another hash.
             let mut other = Block::clone(&block);
             other.header.timestamp_ms = other.header.timestamp_ms.saturating_add(1);
             let other = Arc::new(other);
-            let second = SignedProposal::new(&key, proposal(&other), Arc::clone(&other));
+            let second =
+                SignedProposal::new(&key, proposal(&other), Arc::clone(&other), Vec::new());
             self.blocks.insert(other.hash(), other);
             self.split_send(
                 Message::Proposal(first.clone()),
@@ -987,6 +1002,20 @@ impl BftEngine {
                     return;
                 }
                 self.note_sender(p.proposal.round, p.proposer);
+                if let Some(vr) = p.proposal.pol_round {
+                    for v in &p.pol_votes {
+                        let ok = v.vote.chain_id == self.config.chain_id
+                            && v.vote.kind == VoteKind::Prevote
+                            && v.vote.height == self.height
+                            && v.vote.round == vr
+                            && v.vote.block == Some(p.proposal.block)
+                            && self.validators.contains(&v.validator)
+                            && v.verify();
+                        if ok {
+                            self.add_vote(*v, out);
+                        }
+                    }
+                }
                 self.accept_proposal(p, out);
             }
             Message::Vote(v) => {
@@ -1044,6 +1073,18 @@ impl BftEngine {
             }));
         }
         votes.push(v);
+    }
+
+    /// The prevotes for `block` in `round` (a polka, when 2f+1).
+    fn prevotes_for(&self, round: u32, block: BlockHash) -> Vec<SignedVote> {
+        self.votes
+            .get(&(round, VoteKind::Prevote))
+            .map(|by| {
+                by.values()
+                    .filter_map(|vs| vs.iter().find(|v| v.vote.block == Some(block)).copied())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Validators with a vote of `kind` in `round` for `block` (any block

@@ -64,8 +64,8 @@ impl Consensus {
 }
 
 /// A validator set with equal voting power per validator: `n` validators
-/// tolerate `f = (n - 1) / 3` faulty ones, and a quorum is `2f + 1`... more
-/// precisely the smallest count above two thirds, `n - f`.
+/// tolerate `f = (n - 1) / 3` faulty ones, and a quorum is `n - f` votes
+/// (`2f + 1` when `n = 3f + 1`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ValidatorSet {

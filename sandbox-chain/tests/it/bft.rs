@@ -61,7 +61,7 @@ impl BftApp for ChainApp {
 }
 
 enum Event {
-    Deliver { to: usize, message: Message },
+    Deliver { to: usize, message: Box<Message> },
     Timeout { node: usize, timeout: Timeout },
 }
 
@@ -82,6 +82,8 @@ struct Sim {
     rng: ChaCha8Rng,
     max_delay_ms: u64,
     partition: Option<Partition>,
+    /// Misbehaviour reports (a double vote shows up only where both
+    /// conflicting votes meet, e.g. in a commit certificate).
     evidence: usize,
     delivered: usize,
 }
@@ -154,7 +156,13 @@ impl Sim {
             return;
         }
         let delay = 1 + self.rng.next_u64() % self.max_delay_ms;
-        self.push(self.now + delay, Event::Deliver { to, message });
+        self.push(
+            self.now + delay,
+            Event::Deliver {
+                to,
+                message: Box::new(message),
+            },
+        );
     }
 
     fn handle(&mut self, node: usize, out: Vec<Output>) {
@@ -173,9 +181,7 @@ impl Sim {
                 Output::Schedule { timeout, after_ms } => {
                     self.push(self.now + after_ms, Event::Timeout { node, timeout });
                 }
-                Output::Evidence(Evidence::DoubleVote { .. } | Evidence::DoubleProposal { .. }) => {
-                    self.evidence += 1;
-                }
+                Output::Evidence(_) => self.evidence += 1,
                 Output::Decided { .. } => {}
             }
         }
@@ -195,7 +201,10 @@ impl Sim {
                 Event::Deliver { to, message } => {
                     self.delivered += 1;
                     self.apps[to].now = at;
-                    (to, self.engines[to].on_message(&mut self.apps[to], message))
+                    (
+                        to,
+                        self.engines[to].on_message(&mut self.apps[to], *message),
+                    )
                 }
                 Event::Timeout { node, timeout } => {
                     self.apps[node].now = at;
@@ -412,4 +421,31 @@ proptest! {
         sim.run(30_000, &[2, 3], 3);
         prop_assert!(sim.check_safety().is_ok(), "seed {seed}: {:?}", sim.check_safety());
     }
+}
+
+#[test]
+fn a_double_vote_is_reported_as_evidence() {
+    let mut sim = Sim::new(4, &[], 2, 50);
+    let liar = Keypair::from_name("validator-1");
+    let vote = |block| {
+        sandbox_chain::consensus::bft::Vote {
+            chain_id: 1,
+            kind: sandbox_chain::consensus::bft::VoteKind::Prevote,
+            height: 1,
+            round: 0,
+            block,
+        }
+        .sign(&liar)
+    };
+    let a = sim.engines[0].on_message(&mut sim.apps[0], Message::Vote(vote(None)));
+    assert!(!a.iter().any(|o| matches!(o, Output::Evidence(_))));
+    let b = sim.engines[0].on_message(
+        &mut sim.apps[0],
+        Message::Vote(vote(Some(BlockHash::from_bytes([9; 32])))),
+    );
+    assert!(
+        b.iter()
+            .any(|o| matches!(o, Output::Evidence(Evidence::DoubleVote { .. }))),
+        "{b:?}"
+    );
 }

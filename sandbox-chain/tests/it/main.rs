@@ -4,6 +4,7 @@
 mod bft;
 mod bridge;
 mod chain;
+mod consensus;
 mod contracts;
 mod determinism;
 mod encoding;
