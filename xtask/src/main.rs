@@ -7,6 +7,7 @@
 
 mod bench;
 mod fuzz;
+mod lessons;
 mod sandbox;
 mod test;
 mod util;
@@ -25,6 +26,8 @@ commands:
   bench                             run the benchmarks, merge them into target/bench.json
   fuzz [TARGET] [--seconds N] [--stable]
                                     run a cargo-fuzz target (default: decode, 30 s)
+  lessons [PATH]                    check the course, a lesson folder or a lesson file
+  lessons bundle --out DIR          check the course and write DIR/course.json
   help                              print this message";
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn run(args: Vec<String>) -> Result<()> {
             bench::run()
         }
         "fuzz" => fuzz::run(fuzz::Options::parse(rest)?),
+        "lessons" => lessons::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -33,7 +33,7 @@ pub(crate) fn run(options: Options) -> Result<()> {
     let start = Instant::now();
     install_toolchain_parts(!options.quick)?;
 
-    let total = if options.quick { 3 } else { 6 };
+    let total = if options.quick { 3 } else { 7 };
     let mut steps = Steps::new(total);
     steps.run("fmt", || util::run(&mut cargo(["fmt", "--all", "--check"])))?;
     steps.run("clippy", || {
@@ -52,11 +52,30 @@ pub(crate) fn run(options: Options) -> Result<()> {
         util::run(cargo(["test", "--workspace"]).env("PROPTEST_RNG_SEED", &seed))
     })?;
     if !options.quick {
+        // The course checks itself: every lesson parses, starts unsolved and
+        // is completed by its solution; every exercise starter fails, every
+        // reference scores 100 % and every known-wrong solution is caught.
+        steps.run("course checks", || {
+            util::run(&mut cargo(["run", "-q", "-p", "lessons", "--", "check"]))?;
+            util::run(&mut cargo([
+                "run",
+                "-q",
+                "-p",
+                "grader",
+                "--",
+                "course-check",
+                "--jobs",
+                "2",
+            ]))
+        })?;
         steps.run("wasm32 build", || {
             util::run(&mut cargo([
                 "build",
                 "-p",
                 "sandbox-chain",
+                "-p",
+                "lessons",
+                "--lib",
                 "--target",
                 WASM_TARGET,
             ]))
@@ -127,6 +146,8 @@ impl Steps {
 /// On a fresh machine: adds rustfmt, clippy and (unless quick) the wasm32
 /// target to the active toolchain if they are missing.
 fn install_toolchain_parts(wasm: bool) -> Result<()> {
+    // The grader's sandbox tests run student code under bubblewrap.
+    util::ensure_debian_package("bwrap", "bubblewrap")?;
     if !util::succeeds(Command::new("rustup").arg("--version")) {
         println!(
             "xtask test: rustup not found; assuming rustfmt, clippy and the {WASM_TARGET} \
@@ -187,18 +208,21 @@ fn run_wasm_tests(runner: &std::path::Path) -> Result<()> {
         "Node.js (`node`) is needed to run the wasm32 tests; install it (Debian: apt-get install nodejs)",
     )?;
     println!("xtask test: wasm32 tests run in Node.js {}", node.trim());
-    util::run(
-        cargo([
-            "test",
-            "-p",
-            "sandbox-chain",
-            "--target",
-            WASM_TARGET,
-            "--test",
-            "wasm",
-        ])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner),
-    )
+    for package in ["sandbox-chain", "lessons"] {
+        util::run(
+            cargo([
+                "test",
+                "-p",
+                package,
+                "--target",
+                WASM_TARGET,
+                "--test",
+                "wasm",
+            ])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner),
+        )?;
+    }
+    Ok(())
 }
 
 /// The wasm-bindgen test runner refuses test binaries made by another
@@ -242,6 +266,23 @@ fn lock_versions<'a>(lock: &'a str, name: &str) -> Vec<&'a str> {
         }
     }
     versions
+}
+
+/// The seed of every property test in this run: `PROPTEST_RNG_SEED` if set;
+/// otherwise fixed under CI (a landing must not depend on luck) and drawn
+/// from the clock on a developer's machine (to explore new cases). Either
+/// way it is printed, so any failure can be replayed.
+fn proptest_seed() -> String {
+    if let Ok(seed) = std::env::var("PROPTEST_RNG_SEED") {
+        return seed;
+    }
+    if std::env::var_os("CI").is_some() {
+        return "20261122".to_string();
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    u64::from(nanos).to_string()
 }
 
 #[cfg(test)]
@@ -293,21 +334,4 @@ version = "0.2.130"
         );
         assert!(Options::parse(&["--quik".into()]).is_err());
     }
-}
-
-/// The seed of every property test in this run: `PROPTEST_RNG_SEED` if set;
-/// otherwise fixed under CI (a landing must not depend on luck) and drawn
-/// from the clock on a developer's machine (to explore new cases). Either
-/// way it is printed, so any failure can be replayed.
-fn proptest_seed() -> String {
-    if let Ok(seed) = std::env::var("PROPTEST_RNG_SEED") {
-        return seed;
-    }
-    if std::env::var_os("CI").is_some() {
-        return "20261122".to_string();
-    }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    u64::from(nanos).to_string()
 }

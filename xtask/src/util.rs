@@ -107,3 +107,25 @@ pub(crate) fn no_more_args(command: &str, args: &[String]) -> Result<()> {
 pub(crate) fn seconds_since(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
 }
+
+/// Makes sure `program` is on PATH, installing the Debian `package` that
+/// provides it with apt-get when it is missing (CI and fresh machines run
+/// as root). Fails with the exact command to run when that is not possible.
+pub(crate) fn ensure_debian_package(program: &str, package: &str) -> Result<()> {
+    if succeeds(Command::new("sh").args(["-c", &format!("command -v {program}")])) {
+        return Ok(());
+    }
+    println!("xtask: {program} is missing; installing the Debian package {package}");
+    let installed = succeeds(Command::new("apt-get").arg("update").arg("-qq"))
+        && succeeds(
+            Command::new("apt-get")
+                .args(["install", "-y", "-qq", "--no-install-recommends", package])
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        );
+    if !installed {
+        bail!(
+            "{program} is needed and could not be installed; run `apt-get install {package}` as root"
+        );
+    }
+    Ok(())
+}

@@ -250,10 +250,11 @@ pub enum Until {
         /// Milliseconds since the world began.
         ms: u64,
     },
-    /// No message is in flight (timers may still be pending).
+    /// The network has drained: no message in flight and no block request
+    /// waiting to be retried (engine timers, such as mining, may be pending).
     Idle,
-    /// Every node that is not silent has the same tip and no message is
-    /// in flight.
+    /// The network has drained and every node that is not silent has the
+    /// same tip.
     Converged,
     /// Some node's tip reaches `height`.
     Height {

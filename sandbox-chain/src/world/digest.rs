@@ -88,7 +88,8 @@ impl World {
     ///    loss u16), in link order;
     /// 4. the event queue in (time, sequence) order: time, sequence, then
     ///    0 and (from, to, departure, lost flag, message) for a message or
-    ///    1 and (node, tag) for a timer; a message is its kind's tag (0 tx,
+    ///    1 and (node, tag) for a timer, or 2 and (node, peer, block hash,
+    ///    attempt u32) for a block request's retry; a message is its kind's tag (0 tx,
     ///    1 inv, 2 getblock, 3 block, 4 engine) then the transaction id or
     ///    block hash, or the engine kind and payload;
     /// 5. the number of events in the event log and of actions in the
@@ -203,6 +204,18 @@ impl World {
                     b.push(1);
                     node.0.encode_to(&mut b);
                     tag.encode_to(&mut b);
+                }
+                Pending::Retry {
+                    node,
+                    peer,
+                    hash,
+                    attempt,
+                } => {
+                    b.push(2);
+                    node.0.encode_to(&mut b);
+                    peer.0.encode_to(&mut b);
+                    hash.encode_to(&mut b);
+                    attempt.encode_to(&mut b);
                 }
             }
         }

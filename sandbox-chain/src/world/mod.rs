@@ -62,9 +62,12 @@ pub use transcript::{ReplayError, TRANSCRIPT_FORMAT_VERSION, Transcript};
 
 use net::{Network, link_key};
 
-/// How long a node waits for a block it asked for before asking again
-/// (when it hears of the block once more).
+/// How long a node waits for a block it asked for before asking again.
 pub const REQUEST_TIMEOUT_MS: u64 = 2_000;
+
+/// How many times a node asks one peer for a block before giving up (until
+/// it hears of the block again).
+pub const MAX_REQUEST_ATTEMPTS: u32 = 3;
 
 /// The most nodes a world may have.
 pub const MAX_NODES: usize = 1_000;
@@ -281,8 +284,11 @@ pub(crate) struct Node {
     pub(crate) wallet: BTreeMap<String, Keypair>,
     pub(crate) hashrate: u64,
     pub(crate) behaviour: Behaviour,
-    /// Blocks asked for, and when.
+    /// Blocks asked for whose retry is pending, and when they were asked.
     pub(crate) requested: BTreeMap<BlockHash, u64>,
+    /// Orphans held by the chain and the parent each is missing, so the
+    /// node can ask for the oldest missing block of a detached branch.
+    pub(crate) orphan_parents: BTreeMap<BlockHash, BlockHash>,
     /// Transactions seen (accepted or refused), so gossip stops.
     pub(crate) seen_txs: BTreeSet<TxId>,
     pub(crate) finalized: Option<(u64, BlockHash)>,
@@ -300,7 +306,17 @@ pub(crate) struct InFlight {
 #[derive(Debug)]
 pub(crate) enum Pending {
     Deliver(Box<InFlight>),
-    Timer { node: NodeId, tag: u64 },
+    Timer {
+        node: NodeId,
+        tag: u64,
+    },
+    /// Ask `peer` again for `hash` if it has not come.
+    Retry {
+        node: NodeId,
+        peer: NodeId,
+        hash: BlockHash,
+        attempt: u32,
+    },
 }
 
 /// A simulated world. See the module documentation.
@@ -318,6 +334,8 @@ pub struct World {
     /// Where each pending engine timer sits in the queue.
     pub(crate) timers: BTreeMap<(NodeId, u64), (u64, u64)>,
     pub(crate) in_flight: u64,
+    /// Block requests whose retry is scheduled.
+    pub(crate) retries: u64,
     pub(crate) next_seq: u64,
     pub(crate) events: Vec<LoggedEvent>,
     pub(crate) history: Vec<ActionRecord>,
@@ -368,6 +386,7 @@ impl World {
                 hashrate: c.hashes_per_sec,
                 behaviour: Behaviour::Honest,
                 requested: BTreeMap::new(),
+                orphan_parents: BTreeMap::new(),
                 seen_txs: BTreeSet::new(),
                 finalized: None,
             })
@@ -386,6 +405,7 @@ impl World {
             queue: BTreeMap::new(),
             timers: BTreeMap::new(),
             in_flight: 0,
+            retries: 0,
             next_seq: 0,
             events: Vec::new(),
             history: Vec::new(),
@@ -543,9 +563,15 @@ impl World {
                     arrives_ms: *at,
                     lost: m.lost,
                 }),
-                Pending::Timer { .. } => None,
+                Pending::Timer { .. } | Pending::Retry { .. } => None,
             })
             .collect()
+    }
+
+    /// Whether the network has drained: no message in flight and no block
+    /// request waiting to be retried.
+    pub fn is_idle(&self) -> bool {
+        self.in_flight == 0 && self.retries == 0
     }
 
     /// Number of messages on their way.
@@ -589,8 +615,8 @@ impl World {
     fn until_holds(&self, until: Until) -> bool {
         match until {
             Until::Time { ms } => self.now_ms >= ms,
-            Until::Idle => self.in_flight == 0,
-            Until::Converged => self.in_flight == 0 && self.tips_agree(),
+            Until::Idle => self.is_idle(),
+            Until::Converged => self.is_idle() && self.tips_agree(),
             Until::Height { height } => self.nodes.iter().any(|n| n.chain.height() >= height),
         }
     }
@@ -1042,6 +1068,18 @@ impl World {
                 self.in_flight = self.in_flight.saturating_sub(1);
                 self.deliver(*m);
             }
+            Pending::Retry {
+                node,
+                peer,
+                hash,
+                attempt,
+            } => {
+                self.retries = self.retries.saturating_sub(1);
+                if let Some(n) = self.nodes.get_mut(node.index()) {
+                    n.requested.remove(&hash);
+                }
+                self.request_attempt(node, peer, hash, attempt);
+            }
             Pending::Timer { node, tag } => {
                 self.timers.remove(&(node, tag));
                 if self.behaviour(node) != Some(Behaviour::Silent) {
@@ -1061,9 +1099,12 @@ impl World {
 
     // ---- the network ----
 
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+    /// Puts a message on the wire; false if it cannot leave (the sender is
+    /// silent or the receiver unreachable). A message the network will
+    /// lose counts as sent: the sender cannot know.
+    fn send(&mut self, from: NodeId, to: NodeId, msg: Message) -> bool {
         if self.behaviour(from) == Some(Behaviour::Silent) || !self.net.reachable(from, to) {
-            return;
+            return false;
         }
         let link = self.net.link(from, to);
         let mut delay = link.latency_ms.max(1);
@@ -1090,6 +1131,7 @@ impl World {
                 lost,
             })),
         );
+        true
     }
 
     fn broadcast(&mut self, from: NodeId, msg: &Message, except: Option<NodeId>) {
@@ -1141,12 +1183,18 @@ impl World {
         }
     }
 
-    /// Asks `peer` for a block `node` lacks (unless asked recently).
+    /// Asks `peer` for a block `node` lacks (unless asked recently). For
+    /// an orphan, asks for the oldest missing ancestor of its branch.
     fn request(&mut self, node: NodeId, peer: NodeId, hash: BlockHash) {
+        self.request_attempt(node, peer, hash, 1);
+    }
+
+    fn request_attempt(&mut self, node: NodeId, peer: NodeId, hash: BlockHash, attempt: u32) {
         let now = self.now_ms;
         let Some(n) = self.nodes.get_mut(node.index()) else {
             return;
         };
+        let hash = missing_root(n, hash);
         if n.chain.contains(&hash) || n.chain.is_invalid(&hash) || n.chain.is_orphan(&hash) {
             return;
         }
@@ -1156,8 +1204,27 @@ impl World {
         {
             return;
         }
-        n.requested.insert(hash, now);
-        self.send(node, peer, Message::GetBlock(hash));
+        // Only a request that left and will be retried blocks new ones: if
+        // it could not leave, or was the last try, the next announcement
+        // of the block starts over.
+        if !self.send(node, peer, Message::GetBlock(hash)) {
+            return;
+        }
+        if attempt < MAX_REQUEST_ATTEMPTS {
+            if let Some(n) = self.nodes.get_mut(node.index()) {
+                n.requested.insert(hash, now);
+            }
+            self.retries = self.retries.saturating_add(1);
+            self.schedule(
+                now.saturating_add(REQUEST_TIMEOUT_MS),
+                Pending::Retry {
+                    node,
+                    peer,
+                    hash,
+                    attempt: attempt.saturating_add(1),
+                },
+            );
+        }
     }
 
     fn receive_tx(
@@ -1227,6 +1294,9 @@ impl World {
         match report.placement {
             Placement::AlreadyKnown => return false,
             Placement::Orphan { missing_parent } => {
+                if let Some(n) = self.nodes.get_mut(node.index()) {
+                    n.orphan_parents.insert(hash, missing_parent);
+                }
                 if let Some(peer) = from {
                     self.request(node, peer, missing_parent);
                 }
@@ -1234,11 +1304,18 @@ impl World {
             }
             Placement::SideBranch | Placement::Canonical => {}
         }
+        if let Some(n) = self.nodes.get_mut(node.index()) {
+            n.orphan_parents.remove(&hash);
+            for h in &report.adopted_orphans {
+                n.orphan_parents.remove(h);
+            }
+        }
         if from.is_some() {
-            let mut fresh = vec![hash];
-            fresh.extend(report.adopted_orphans.iter().copied());
-            for h in fresh {
-                self.broadcast(node, &Message::Inv(h), from);
+            // The sender has this block, but not necessarily the orphans
+            // it let this node connect: those go to every neighbour.
+            self.broadcast(node, &Message::Inv(hash), from);
+            for h in &report.adopted_orphans {
+                self.broadcast(node, &Message::Inv(*h), None);
             }
         }
         if let Some(tc) = report.tip_change {
@@ -1335,7 +1412,9 @@ impl World {
     fn apply_effect(&mut self, node: NodeId, effect: Effect) {
         match effect {
             Effect::Broadcast(msg) => self.broadcast(node, &Message::Engine(msg), None),
-            Effect::Send { to, msg } => self.send(node, to, Message::Engine(msg)),
+            Effect::Send { to, msg } => {
+                self.send(node, to, Message::Engine(msg));
+            }
             Effect::SetTimer { tag, after_ms } => {
                 if let Some(key) = self.timers.remove(&(node, tag)) {
                     self.queue.remove(&key);
@@ -1441,6 +1520,22 @@ pub fn arg_value(a: &Arg) -> Result<Value, ActionError> {
             Value::Bytes(crate::hash::sha256(t.as_bytes()).as_bytes().to_vec())
         }
     })
+}
+
+/// For a block held as an orphan, the oldest missing ancestor of its
+/// detached branch; otherwise the block itself.
+fn missing_root(n: &mut Node, hash: BlockHash) -> BlockHash {
+    // Forget orphans the chain no longer holds (adopted or evicted).
+    let chain = &n.chain;
+    n.orphan_parents.retain(|h, _| chain.is_orphan(h));
+    let mut cur = hash;
+    for _ in 0..n.orphan_parents.len() {
+        match n.orphan_parents.get(&cur) {
+            Some(parent) => cur = *parent,
+            None => break,
+        }
+    }
+    cur
 }
 
 fn parse_recipient(to: &str) -> Result<Address, ActionError> {

@@ -500,8 +500,16 @@ fn arb_topology() -> impl Strategy<Value = Topology> {
     ]
 }
 
+/// 24 cases by default (CPU is shared); `PROPTEST_CASES=1000` for a long run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     /// Proof-of-work nodes agree on one tip after a partition heals, the
     /// messages drain and one more block is mined (an exact tie in work

@@ -1,0 +1,19 @@
+// caught-by: exact_two_thirds
+// Bug: exactly two thirds is taken as a quorum.
+use crate::chain::Validator;
+
+pub fn has_quorum(validators: &[Validator], votes: &[[u8; 32]]) -> bool {
+    let total: u128 = validators.iter().map(|v| u128::from(v.power)).sum();
+    let mut counted: Vec<[u8; 32]> = Vec::new();
+    let mut yes: u128 = 0;
+    for vote in votes {
+        if counted.contains(vote) {
+            continue;
+        }
+        if let Some(v) = validators.iter().find(|v| &v.key == vote) {
+            counted.push(*vote);
+            yes += u128::from(v.power);
+        }
+    }
+    3 * yes >= 2 * total
+}

@@ -1,0 +1,18 @@
+// caught-by: heavier_shorter
+// Bug: picks the single block with the most work of its own.
+use crate::chain::BlockMeta;
+
+pub fn best_tip(blocks: &[BlockMeta]) -> usize {
+    let mut total: Vec<u128> = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        let base = 0;
+        total.push(base + u128::from(b.work));
+    }
+    let mut best = 0;
+    for i in 1..blocks.len() {
+        if total[i] > total[best] {
+            best = i;
+        }
+    }
+    best
+}

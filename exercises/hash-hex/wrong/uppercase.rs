@@ -1,0 +1,7 @@
+// caught-by: visible
+// Bug: upper-case hex.
+use sha2::{Digest, Sha256};
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex::encode_upper(Sha256::digest(data))
+}

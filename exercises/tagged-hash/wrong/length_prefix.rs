@@ -1,0 +1,11 @@
+// caught-by: random
+// Bug: a length byte instead of the zero terminator (another protocol's rule).
+use sha2::{Digest, Sha256};
+
+pub fn tagged_hash(tag: &str, data: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update([tag.len() as u8]);
+    h.update(tag.as_bytes());
+    h.update(data);
+    h.finalize().into()
+}

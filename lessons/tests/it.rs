@@ -1,0 +1,603 @@
+//! Integration tests of the lessons crate: the real course checks, the
+//! checker names what is wrong and where, grading replays and refuses
+//! tampered transcripts, and no input makes anything panic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+
+use lessons::fs::check_course;
+use lessons::{
+    Bundle, GradeError, Lesson, LessonAction, LessonSource, LessonTranscript, Session, grade,
+};
+use sandbox_chain::amount::Amount;
+use sandbox_chain::keys::Keypair;
+use sandbox_chain::tx::Transfer;
+use sandbox_chain::world::{Action, NodeId};
+
+fn course_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("course")
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(course_dir().join(rel)).unwrap()
+}
+
+/// Parses a lesson from its three texts (the real ones, possibly mutated).
+fn parse(toml: &str, en: &str, zh: &str) -> Result<Lesson, Vec<lessons::Diagnostic>> {
+    Lesson::parse(&LessonSource {
+        toml_name: "lesson.toml".into(),
+        toml,
+        locales: vec![
+            ("en".into(), "en.md".into(), Some(en)),
+            ("zh-CN".into(), "zh-CN.md".into(), Some(zh)),
+        ],
+    })
+}
+
+fn real(folder: &str) -> (String, String, String) {
+    (
+        read(&format!("{folder}/lesson.toml")),
+        read(&format!("{folder}/en.md")),
+        read(&format!("{folder}/zh-CN.md")),
+    )
+}
+
+fn lesson(folder: &str) -> Lesson {
+    let (t, e, z) = real(folder);
+    parse(&t, &e, &z).unwrap()
+}
+
+/// The errors for a mutated lesson, as `file:line:col: message` lines.
+fn errors_after(folder: &str, edit: impl Fn(&mut String, &mut String, &mut String)) -> String {
+    let (mut t, mut e, mut z) = real(folder);
+    edit(&mut t, &mut e, &mut z);
+    match parse(&t, &e, &z) {
+        Ok(l) => lessons::check_plays(&l)
+            .into_iter()
+            .map(|p| p.message)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(ds) => ds
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+fn replace(s: &mut String, from: &str, to: &str) {
+    assert!(s.contains(from), "fixture text not found: {from}");
+    *s = s.replacen(from, to, 1);
+}
+
+// ---- the course ----
+
+/// Every lesson of the real course parses, plays (nothing done at the
+/// start, every step completable, its transcript grades 100 %), and the
+/// bundle round-trips through JSON into lessons that play the same.
+#[test]
+fn the_course_checks_and_its_bundle_round_trips() {
+    let out = check_course(&course_dir());
+    let problems: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(out.lessons_ok >= 3);
+    let bundle = out.bundle.unwrap();
+    let back = Bundle::from_json(&bundle.to_json()).unwrap();
+    assert_eq!(back.to_json(), bundle.to_json());
+    for l in &back.lessons {
+        assert!(lessons::check_plays(l).is_empty(), "lesson {}", l.id);
+        assert!(l.steps.len() >= 3, "lesson {} has fewer than 3 steps", l.id);
+        assert_eq!(l.text.len(), 2, "lesson {} is not in en and zh-CN", l.id);
+    }
+}
+
+// ---- the checker names what is wrong, and where ----
+
+#[test]
+fn unknown_view_is_named_with_its_line() {
+    let e = errors_after("01-hashing", |t, _, _| {
+        replace(t, "view = \"hash\", input", "view = \"hsah\", input");
+    });
+    assert!(e.starts_with("lesson.toml:15:19:"), "{e}");
+    assert!(e.contains("unknown variant `hsah`"), "{e}");
+    assert!(e.contains("`hash`, `keys`"), "{e}");
+}
+
+#[test]
+fn unknown_field_is_named() {
+    let e = errors_after("01-hashing", |t, _, _| {
+        replace(
+            t,
+            "avalanche = { bits = 100 }",
+            "avalanche = { bitz = 100 }",
+        );
+    });
+    assert!(e.contains("unknown field `bitz`, expected `bits`"), "{e}");
+}
+
+#[test]
+fn unknown_predicate_is_named() {
+    let e = errors_after("01-hashing", |t, _, _| {
+        replace(t, "hashed = {} }", "hashd = {} }");
+    });
+    assert!(e.contains("unknown variant `hashd`"), "{e}");
+}
+
+#[test]
+fn unknown_action_is_named_with_the_tool_actions() {
+    let e = errors_after("03-transactions", |t, _, _| {
+        replace(
+            t,
+            "{ action = \"mine\", node = 0 }",
+            "{ action = \"mien\", node = 0 }",
+        );
+    });
+    assert!(e.contains("unknown variant `mien`"), "{e}");
+    assert!(e.contains("or a tool action: hash, sign, verify"), "{e}");
+}
+
+#[test]
+fn unknown_account_is_named() {
+    let e = errors_after("03-transactions", |t, _, _| {
+        replace(
+            t,
+            "account = \"bob\", at_least",
+            "account = \"bbo\", at_least",
+        );
+    });
+    assert!(e.contains("unknown account \"bbo\""), "{e}");
+    assert!(e.starts_with("lesson.toml:43:5:"), "{e}");
+}
+
+#[test]
+fn unknown_node_is_named() {
+    let e = errors_after("03-transactions", |t, _, _| {
+        replace(
+            t,
+            "mempool = { at_least = 1 }",
+            "mempool = { at_least = 1, node = 7 }",
+        );
+    });
+    assert!(e.contains("there is no node 7"), "{e}");
+}
+
+#[test]
+fn toml_syntax_error_has_line_and_column() {
+    let e = errors_after("01-hashing", |t, _, _| {
+        replace(t, "minutes = 10", "minutes = = 10");
+    });
+    assert!(e.starts_with("lesson.toml:5:"), "{e}");
+}
+
+#[test]
+fn missing_translation_is_caught() {
+    let e = errors_after("01-hashing", |_, _, z| {
+        replace(z, "### 提示 {#exact-text}", "### 提示");
+    });
+    assert!(e.contains("zh-CN.md:"), "{e}");
+    let e = errors_after("01-hashing", |_, _, z| {
+        *z = z.replace("### 提示 {#exact-text}\n", "").replace(
+            "大写 C、大写 L，别的什么都不要：`ChainLab`。哪怕末尾多一个空格，也是不同的输入。",
+            "",
+        );
+    });
+    assert!(
+        e.contains("zh-CN.md:") && e.contains("missing translation: hint `exact-text`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn markdown_id_not_in_toml_is_named_with_its_line() {
+    let e = errors_after("01-hashing", |_, en, _| {
+        replace(en, "{#first-hash}", "{#frist-hash}");
+    });
+    assert!(
+        e.contains("en.md:10:1: `{#frist-hash}` is not a step"),
+        "{e}"
+    );
+}
+
+#[test]
+fn objective_true_at_start_is_caught() {
+    let e = errors_after("03-transactions", |t, _, _| {
+        replace(
+            t,
+            "mempool = { at_least = 1 }",
+            "balance = { account = \"dave\", equals = 0 }",
+        );
+    });
+    assert!(e.contains("already holds in the starting world"), "{e}");
+}
+
+#[test]
+fn incompletable_step_is_caught() {
+    let e = errors_after("01-hashing", |t, _, _| {
+        replace(t, "\"ChainLab 548\"", "\"ChainLab 549\"");
+    });
+    assert!(e.contains("objective `eight-zero-bits` is not met"), "{e}");
+}
+
+#[test]
+fn prerequisite_cycle_is_caught() {
+    let dir = tempdir("cycle");
+    copy_course(&dir);
+    let keys = dir.join("01-hashing/lesson.toml");
+    let t = std::fs::read_to_string(&keys)
+        .unwrap()
+        .replace("prerequisites = []", "prerequisites = [\"transactions\"]");
+    std::fs::write(&keys, t).unwrap();
+    let out = check_course(&dir);
+    let all: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
+    let all = all.join("\n");
+    // The loop is named wherever the search entered it.
+    let cycle = all
+        .lines()
+        .find_map(|l| l.split_once("prerequisites form a cycle: "))
+        .map(|(_, c)| c.to_owned())
+        .unwrap_or_else(|| panic!("{all}"));
+    for id in ["hashing", "keys", "transactions"] {
+        assert!(cycle.contains(id), "{cycle}");
+    }
+    assert!(!cycle.contains("mining"), "{cycle}");
+    assert!(out.bundle.is_none());
+}
+
+#[test]
+fn missing_locale_file_is_caught() {
+    let dir = tempdir("missing-locale");
+    copy_course(&dir);
+    std::fs::remove_file(dir.join("02-keys/zh-CN.md")).unwrap();
+    let out = check_course(&dir);
+    let all: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(
+        all.iter()
+            .any(|d| d.contains("02-keys/zh-CN.md: missing: the lesson has no zh-CN text")),
+        "{all:?}"
+    );
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("lessons-it-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn copy_course(to: &Path) {
+    fn copy(from: &Path, to: &Path) {
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.path().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).unwrap();
+            }
+        }
+    }
+    copy(&course_dir(), to);
+}
+
+// ---- grading ----
+
+fn solution_session(lesson: &Lesson, steps: usize) -> Session {
+    let mut s = Session::start(lesson).unwrap();
+    for step in lesson.steps.iter().take(steps) {
+        for a in &step.solution {
+            s.apply(a.clone()).unwrap();
+        }
+    }
+    s
+}
+
+#[test]
+fn a_full_solution_grades_full_marks_and_a_partial_one_partial() {
+    let l = lesson("03-transactions");
+    let full = solution_session(&l, l.steps.len()).transcript().to_json();
+    let r = grade(&l, &full, "zh-CN").unwrap();
+    assert!(r.complete(), "{r:?}");
+    assert_eq!(r.title, "交易、重放与双花");
+    let part = solution_session(&l, 2).transcript().to_json();
+    let r = grade(&l, &part, "en").unwrap();
+    assert_eq!((r.passed, r.total), (3, 7), "{r:?}");
+    assert!(r.steps[0].complete && r.steps[1].complete && !r.steps[2].complete);
+}
+
+/// `tests/wasm.rs` grades this fixture in wasm32; here it must equal what
+/// the solution produces natively. After changing lesson `transactions`,
+/// regenerate it with `UPDATE_FIXTURES=1 cargo test -p lessons --test it`.
+#[test]
+fn wasm_fixture_is_the_native_solution_transcript() {
+    let l = lesson("03-transactions");
+    let json = solution_session(&l, l.steps.len()).transcript().to_json();
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/transactions.transcript.json");
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    let fixture = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(fixture, json, "regenerate with UPDATE_FIXTURES=1");
+}
+
+#[test]
+fn objectives_latch_in_any_order() {
+    // The overspend can be tried first; it counts.
+    let l = lesson("03-transactions");
+    let mut s = Session::start(&l).unwrap();
+    let overspend = LessonAction::World(Action::SendTransaction {
+        node: NodeId(0),
+        from: "alice".into(),
+        to: "dave".into(),
+        amount: Amount::new(1_000),
+        fee: Amount::ZERO,
+        memo: String::new(),
+        nonce: None,
+    });
+    let applied = s.apply(overspend).unwrap();
+    assert!(applied.result.is_err());
+    assert_eq!(applied.newly_done, vec![(4, 0)]);
+}
+
+fn transcript(lesson: &Lesson) -> LessonTranscript {
+    solution_session(lesson, lesson.steps.len()).transcript()
+}
+
+#[test]
+fn edited_digest_is_refused() {
+    let l = lesson("03-transactions");
+    let mut t = transcript(&l);
+    let other = solution_session(&l, 1).digest();
+    t.digest = other;
+    let e = grade(&l, &t.to_json(), "en").unwrap_err();
+    assert!(matches!(e, GradeError::DigestMismatch { .. }), "{e}");
+    assert!(e.to_string().contains("was edited"), "{e}");
+}
+
+#[test]
+fn forged_signature_recorded_as_accepted_is_refused() {
+    let l = lesson("03-transactions");
+    let mut t = transcript(&l);
+    // The first payment, re-signed by alice, then its amount raised.
+    let mut st = Transfer {
+        chain_id: 1,
+        from: Keypair::from_name("alice").public(),
+        to: Keypair::from_name("bob").address(),
+        amount: Amount::new(10),
+        fee: Amount::ZERO,
+        nonce: 0,
+        memo: String::new(),
+    }
+    .sign(&Keypair::from_name("alice"));
+    st.transfer.amount = Amount::new(90);
+    t.actions[0] = LessonAction::World(Action::SubmitTransaction {
+        node: NodeId(0),
+        tx: Box::new(st),
+    });
+    let e = grade(&l, &t.to_json(), "en").unwrap_err();
+    let msg = e.to_string();
+    assert!(matches!(e, GradeError::Diverged { index: 0, .. }), "{msg}");
+    assert!(
+        msg.contains("recorded as accepted, but the replay refuses it"),
+        "{msg}"
+    );
+    assert!(msg.contains("signature"), "{msg}");
+}
+
+#[test]
+fn action_the_world_rejects_recorded_as_accepted_is_refused() {
+    let l = lesson("03-transactions");
+    let mut t = transcript(&l);
+    t.actions
+        .push(LessonAction::World(Action::Mine { node: NodeId(9) }));
+    let e = grade(&l, &t.to_json(), "en").unwrap_err().to_string();
+    assert!(e.contains("there is no node 9"), "{e}");
+}
+
+#[test]
+fn refusal_recorded_for_an_accepted_action_is_refused() {
+    let l = lesson("03-transactions");
+    let mut t = transcript(&l);
+    t.refused.insert(0, 0);
+    let e = grade(&l, &t.to_json(), "en").unwrap_err().to_string();
+    assert!(
+        e.contains("recorded as refused, but the replay accepts it"),
+        "{e}"
+    );
+}
+
+#[test]
+fn edited_blocks_are_not_a_transcript() {
+    // A transcript carries actions only; blocks pasted into it are refused
+    // by name, not silently ignored.
+    let l = lesson("03-transactions");
+    let json = transcript(&l).to_json();
+    let edited = json.replacen('{', "{\"blocks\": [{\"height\": 1, \"txs\": []}],", 1);
+    let e = grade(&l, &edited, "en").unwrap_err().to_string();
+    assert!(e.contains("unknown field `blocks`"), "{e}");
+}
+
+#[test]
+fn wrong_lesson_version_seed_and_format_are_refused() {
+    let l = lesson("03-transactions");
+    let t = transcript(&l);
+    let mut x = t.clone();
+    x.lesson = "keys".into();
+    assert!(matches!(
+        grade(&l, &x.to_json(), "en"),
+        Err(GradeError::WrongLesson { .. })
+    ));
+    let mut x = t.clone();
+    x.lesson_version = 99;
+    assert!(matches!(
+        grade(&l, &x.to_json(), "en"),
+        Err(GradeError::WrongVersion { .. })
+    ));
+    let mut x = t.clone();
+    x.seed = 4;
+    assert!(matches!(
+        grade(&l, &x.to_json(), "en"),
+        Err(GradeError::WrongSeed { .. })
+    ));
+    let mut x = t.clone();
+    x.format_version = 2;
+    assert!(matches!(
+        grade(&l, &x.to_json(), "en"),
+        Err(GradeError::FormatVersion { found: 2, .. })
+    ));
+    let mut x = t;
+    x.refused = vec![999];
+    assert!(matches!(
+        grade(&l, &x.to_json(), "en"),
+        Err(GradeError::BadRefusedList(999))
+    ));
+}
+
+#[test]
+fn oversized_and_deeply_nested_transcripts_are_refused() {
+    let l = lesson("01-hashing");
+    let huge = " ".repeat(lessons::transcript::MAX_TRANSCRIPT_BYTES + 1);
+    assert!(matches!(
+        grade(&l, &huge, "en"),
+        Err(GradeError::TooLarge { .. })
+    ));
+    let deep = format!(
+        "{{\"format_version\":1,\"actions\":{}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let e = grade(&l, &deep, "en").unwrap_err().to_string();
+    assert!(e.contains("recursion limit"), "{e}");
+    let mut t = transcript(&l);
+    t.actions = vec![
+        LessonAction::Tool(lessons::ToolAction::Hash { input: "x".into() });
+        lessons::session::MAX_ACTIONS + 1
+    ];
+    assert!(matches!(
+        grade(&l, &t.to_json(), "en"),
+        Err(GradeError::TooManyActions { .. })
+    ));
+}
+
+// ---- no input makes anything panic ----
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn mutate(s: &str, cuts: &[(usize, usize, String)]) -> String {
+        let mut b: Vec<char> = s.chars().collect();
+        for (at, del, ins) in cuts {
+            if b.is_empty() {
+                break;
+            }
+            let at = at % b.len();
+            let end = (at + del % 8).min(b.len());
+            b.splice(at..end, ins.chars());
+        }
+        b.into_iter().collect()
+    }
+
+    const ALPHABET: &str = "[]{}=\"#\n ,.-_0123456789azAZ{#}`~:";
+
+    fn edits() -> impl Strategy<Value = Vec<(usize, usize, String)>> {
+        prop::collection::vec(
+            (
+                any::<usize>(),
+                any::<usize>(),
+                prop::collection::vec(
+                    prop::sample::select(ALPHABET.chars().collect::<Vec<_>>()),
+                    0..6,
+                )
+                .prop_map(|v| v.into_iter().collect::<String>()),
+            ),
+            1..6,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Mutated lessons parse or fail with diagnostics; those that still
+        /// parse are played by the checker; nothing panics.
+        #[test]
+        fn mutated_lessons(which in 0usize..3, e1 in edits(), e2 in edits(), target in 0usize..3) {
+            let folder = ["01-hashing", "02-keys", "03-transactions"][which];
+            let (mut t, mut e, mut z) = real(folder);
+            match target {
+                0 => t = mutate(&t, &e1),
+                1 => e = mutate(&e, &e1),
+                _ => { t = mutate(&t, &e1); z = mutate(&z, &e2); }
+            }
+            if let Ok(l) = parse(&t, &e, &z) {
+                let _ = lessons::check_plays(&l);
+            }
+        }
+
+        /// Arbitrary text as any file.
+        #[test]
+        fn arbitrary_text(s in ".{0,400}") {
+            let _ = parse(&s, &s, &s);
+            let _ = lessons::CourseManifest::parse("course.toml", &s);
+            let _ = lessons::markdown::parse(&s);
+            let _ = Bundle::from_json(&s);
+        }
+
+        /// Mutated transcripts grade or fail with a reason.
+        #[test]
+        fn mutated_transcripts(e1 in edits()) {
+            let l = lesson("03-transactions");
+            let json = transcript(&l).to_json();
+            let _ = grade(&l, &mutate(&json, &e1), "en");
+        }
+    }
+
+    #[test]
+    fn deeply_nested_toml_is_refused_not_overflowed() {
+        let (t, e, z) = real("01-hashing");
+        let deep = format!("{t}\nx = {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
+        let errs = parse(&deep, &e, &z).unwrap_err();
+        assert!(
+            errs[0].message.contains("nest more than 32 deep"),
+            "{errs:?}"
+        );
+        let deep = format!("{t}\nx = {}1{}\n", "{a=".repeat(20_000), "}".repeat(20_000));
+        assert!(parse(&deep, &e, &z).is_err());
+    }
+}
+
+/// Every one-line objective example in docs/lessons.md parses, and every
+/// predicate and view has a section or row there.
+#[test]
+fn docs_examples_parse_and_cover_every_predicate_and_view() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/lessons.md"))
+            .unwrap();
+    let mut n = 0;
+    for line in docs
+        .lines()
+        .filter(|l| l.starts_with("{ id = ") && l.ends_with('}'))
+    {
+        let o: lessons::Objective = toml::from_str::<toml::Table>(&format!("o = {line}"))
+            .ok()
+            .and_then(|t| t.get("o").cloned())
+            .map(|v| v.try_into().unwrap_or_else(|e| panic!("{line}: {e}")))
+            .unwrap_or_else(|| panic!("{line}: not TOML"));
+        assert!(!o.id.is_empty());
+        n += 1;
+    }
+    assert!(n >= 20, "only {n} examples found");
+    for p in lessons::predicate::PREDICATE_NAMES {
+        assert!(
+            docs.contains(&format!("`{p}`")),
+            "docs/lessons.md lacks predicate {p}"
+        );
+    }
+    for v in lessons::VIEW_NAMES {
+        assert!(
+            docs.contains(&format!("| `{v}` |")),
+            "docs/lessons.md lacks view {v}"
+        );
+    }
+}
