@@ -5,6 +5,7 @@ mod bft;
 mod bridge;
 mod chain;
 mod consensus;
+mod contract_blocks;
 mod contracts;
 mod determinism;
 mod encoding;
