@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
+use crate::bridge::mint::RelayReceipt;
 use crate::consensus::bft::{CertificateError, CommitCertificate};
 use crate::consensus::poa::AuthoritySeal;
 use crate::contract::tx::{ContractTx, ContractTxError};
@@ -491,6 +492,13 @@ impl Block {
                     })?;
                     signing.push((index, d.tx.encode()));
                 }
+                Transaction::Relay(r) => {
+                    r.check_form().map_err(|e| BlockError::Tx {
+                        height,
+                        index,
+                        error: TxError::BadRelay(e),
+                    })?;
+                }
                 Transaction::Call(c) => {
                     check_contract_form(&c.tx, chain_id).map_err(|error| BlockError::Tx {
                         height,
@@ -540,7 +548,7 @@ impl Block {
                     });
                     owners.push((*index, 0));
                 }
-                Some(Transaction::Coinbase(_)) | None => {}
+                Some(Transaction::Coinbase(_) | Transaction::Relay(_)) | None => {}
             }
         }
         verify_batch(&items).map_err(|(i, _)| {
@@ -605,7 +613,7 @@ impl Block {
         &self,
         parent_ledger: &Ledger,
         reward: Amount,
-    ) -> Result<(Ledger, Vec<TxReceipt>), BlockError> {
+    ) -> Result<(Ledger, BlockReceipts), BlockError> {
         let height = self.header.height;
         let coinbase = self
             .coinbase()
@@ -613,7 +621,7 @@ impl Block {
         let mut ledger = parent_ledger.clone();
         let mut fees = Amount::ZERO;
         let mut gas_fees = Amount::ZERO;
-        let mut receipts = Vec::new();
+        let mut receipts = BlockReceipts::default();
         for (index, tx) in self.txs.iter().enumerate().skip(1) {
             let tx_error = |error| BlockError::Tx {
                 height,
@@ -633,12 +641,17 @@ impl Block {
                 Paid::Fee(fee) => fees = fees.checked_add(fee).ok_or_else(overflow)?,
                 Paid::Gas(receipt) => {
                     gas_fees = gas_fees.checked_add(receipt.fee).ok_or_else(overflow)?;
-                    receipts.push(TxReceipt {
+                    receipts.contracts.push(TxReceipt {
                         index: u32::try_from(index).unwrap_or(u32::MAX),
                         txid: tx.id(),
                         receipt,
                     });
                 }
+                Paid::Relay(receipt) => receipts.relays.push(RelayTxReceipt {
+                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                    txid: tx.id(),
+                    receipt,
+                }),
             }
         }
         let owed = reward
@@ -684,6 +697,8 @@ pub enum Paid {
     Fee(Amount),
     /// A deploy's or call's receipt; `receipt.fee` is what its gas cost.
     Gas(Receipt),
+    /// A relay pays nothing; its receipt says what the bridge took.
+    Relay(RelayReceipt),
 }
 
 /// Applies one transaction of a block at `height` to `ledger`, paying fees
@@ -704,8 +719,30 @@ pub fn apply_transaction(
         }
         Transaction::Deploy(d) => Ok(Paid::Gas(apply_deploy(ledger, d, height, fee_to)?)),
         Transaction::Call(c) => Ok(Paid::Gas(apply_call(ledger, c, height, fee_to)?)),
+        Transaction::Relay(r) => Ok(Paid::Relay(ledger.apply_relay(r)?)),
         Transaction::Coinbase(_) | Transaction::Governance(_) => Ok(Paid::Fee(Amount::ZERO)),
     }
+}
+
+/// The receipts of one block's deploys, calls and relays, in block order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockReceipts {
+    /// Deploys and calls.
+    pub contracts: Vec<TxReceipt>,
+    /// Relays (headers and lock proofs from another chain).
+    pub relays: Vec<RelayTxReceipt>,
+}
+
+/// The receipt of a relay in a block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelayTxReceipt {
+    /// The relay's position in the block.
+    pub index: u32,
+    /// The relay.
+    pub txid: TxId,
+    /// Headers taken, light client tip, minted, refused.
+    pub receipt: RelayReceipt,
 }
 
 /// The receipt of a deploy or call in a block, for wallets, explorers and

@@ -16,7 +16,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
-use crate::block::{Block, BlockError, Paid, Seal, TxReceipt, apply_transaction};
+use crate::block::{
+    Block, BlockError, BlockReceipts, Paid, RelayTxReceipt, Seal, TxReceipt, apply_transaction,
+};
+use crate::bridge::mint::vault_address;
+use crate::bridge::{LightClient, MintBridge};
 use crate::consensus::{Consensus, ValidatorSet, poa};
 use crate::hash::{BlockHash, TxId};
 use crate::identity::GovernanceError;
@@ -58,6 +62,21 @@ pub struct ChainParams {
     /// where anyone may send transactions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consortium: Option<Consortium>,
+    /// Lock-and-mint bridges from other chains: for each, the source
+    /// chain's parameters (all its light client trusts) and the depth a
+    /// lock needs. Absent in JSON: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bridges: Vec<BridgeParams>,
+}
+
+/// A lock-and-mint bridge from another chain into this one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BridgeParams {
+    /// The source chain's parameters (a proof-of-work chain).
+    pub source: Box<ChainParams>,
+    /// Confirmations a lock needs on the source chain before it mints.
+    pub min_confirmations: u64,
 }
 
 /// A starting balance.
@@ -85,6 +104,7 @@ impl ChainParams {
             allocations,
             consensus: Consensus::ProofOfWork,
             consortium: None,
+            bridges: Vec::new(),
         }
     }
 
@@ -145,9 +165,23 @@ impl ChainParams {
         )
     }
 
-    /// The ledger right after genesis.
+    /// The ledger right after genesis: the allocations, and an empty
+    /// bridge (a light client knowing only the source's genesis) per
+    /// [`BridgeParams`], its vault at `bridge::mint::vault_address(source,
+    /// this chain)`.
     pub fn genesis_ledger(&self) -> Ledger {
         let mut ledger = Ledger::new();
+        for b in &self.bridges {
+            let source = b.source.chain_id;
+            ledger.set_bridge(
+                source,
+                MintBridge::new(
+                    LightClient::new(&b.source),
+                    vault_address(source, self.chain_id),
+                    b.min_confirmations,
+                ),
+            );
+        }
         for tx in self.genesis_block().txs {
             if let Transaction::Coinbase(c) = tx {
                 // Cannot overflow: genesis_block saturates merged amounts,
@@ -309,7 +343,7 @@ pub struct Chain {
     /// Receipts of the deploys and calls of every block ever connected. A
     /// block's receipts depend only on its ancestry, so they never change
     /// and stay when a reorg disconnects it.
-    receipts: BTreeMap<BlockHash, Arc<[TxReceipt]>>,
+    receipts: BTreeMap<BlockHash, Arc<BlockReceipts>>,
     ledger: Ledger,
     next_seq: u64,
     genesis_block: Arc<Block>,
@@ -489,7 +523,13 @@ impl Chain {
     /// the canonical chain (empty for a block without any; `None` for a
     /// block never connected).
     pub fn receipts(&self, block: &BlockHash) -> Option<&[TxReceipt]> {
-        self.receipts.get(block).map(|r| &r[..])
+        self.receipts.get(block).map(|r| &r.contracts[..])
+    }
+
+    /// The receipts of the relays of a block that has been on the
+    /// canonical chain.
+    pub fn relay_receipts(&self, block: &BlockHash) -> Option<&[RelayTxReceipt]> {
+        self.receipts.get(block).map(|r| &r.relays[..])
     }
 
     /// The receipt of a canonical deploy or call, with its block.
@@ -498,6 +538,7 @@ impl Chain {
         let r = self
             .receipts
             .get(&block)?
+            .contracts
             .iter()
             .find(|r| r.txid == *txid)?;
         Some((block, r))
@@ -582,7 +623,7 @@ impl Chain {
             }
             let paid = match apply_transaction(&mut scratch, &tx, height, miner) {
                 Ok(Paid::Gas(receipt)) => receipt.fee,
-                Ok(Paid::Fee(_)) | Err(_) => tx.fee(),
+                Ok(Paid::Fee(_) | Paid::Relay(_)) | Err(_) => tx.fee(),
             };
             fees = fees.checked_add(paid).unwrap_or(Amount::MAX);
             included.push(tx);
@@ -865,7 +906,7 @@ impl Chain {
                     let current = after.as_ref().unwrap_or(before);
                     after = Some(current.apply(g).map_err(|e| tx_error(e.into()))?);
                 }
-                Transaction::Coinbase(_) => {}
+                Transaction::Coinbase(_) | Transaction::Relay(_) => {}
             }
         }
         let membership = match after {
@@ -1079,7 +1120,7 @@ impl Chain {
         };
         let block = Arc::clone(&entry.block);
         let (next, receipts) = block.apply_with_receipts(&self.ledger, self.params.block_reward)?;
-        self.receipts.insert(*hash, receipts.into());
+        self.receipts.insert(*hash, Arc::new(receipts));
         self.undo.insert(*hash, self.ledger.diff_from(&next));
         self.ledger = next;
         for txid in block.txids() {

@@ -299,6 +299,9 @@ impl Entry {
                     kind: "governance change",
                 });
             }
+            Transaction::Relay(_) => {
+                return Err(MempoolError::NotPoolable { kind: "relay" });
+            }
         };
         Ok(Entry {
             tx,
@@ -631,7 +634,7 @@ impl Mempool {
             let height = 0;
             if !matches!(
                 apply_transaction(&mut scratch, &entry.tx, height, FEE_SINK),
-                Ok(Paid::Fee(_) | Paid::Gas(_))
+                Ok(Paid::Fee(_) | Paid::Gas(_) | Paid::Relay(_))
             ) {
                 continue;
             }

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
+use crate::bridge::relay::{Relay, TAG_RELAY};
 use crate::contract::tx::{Call, ContractTxError, Deploy, Signed, TAG_CALL, TAG_DEPLOY};
 use crate::encode::{Decode, DecodeError, Encode, Reader, put_bytes};
 use crate::hash::{Domain, TxId, tagged_hash};
@@ -95,6 +96,15 @@ pub enum TxError {
     /// A governance change is refused.
     #[error("governance change refused: {0}")]
     Governance(#[from] GovernanceError),
+    /// A relay names a chain this chain has no bridge from.
+    #[error("this chain has no bridge from chain {source_chain}, so it cannot take its headers")]
+    NoBridge {
+        /// The chain named.
+        source_chain: u32,
+    },
+    /// A relay is malformed (too many headers or proofs).
+    #[error("bad relay: {0}")]
+    BadRelay(String),
     /// A contract deploy or call breaks a rule of its own (gas limit,
     /// sizes, its signature). Nonce and funds errors of a contract
     /// transaction are the variants above, as for a transfer.
@@ -289,6 +299,9 @@ pub enum Transaction {
     Deploy(Signed<Deploy>),
     /// A signed contract call.
     Call(Signed<Call>),
+    /// Headers and lock proofs from another chain, for this chain's bridge
+    /// (unsigned: everything in it is checked).
+    Relay(Relay),
 }
 
 impl Transaction {
@@ -327,7 +340,7 @@ impl Transaction {
             Transaction::Transfer(t) => Some((&t.transfer.from, t.transfer.nonce)),
             Transaction::Deploy(d) => Some((&d.tx.from, d.tx.nonce)),
             Transaction::Call(c) => Some((&c.tx.from, c.tx.nonce)),
-            Transaction::Coinbase(_) | Transaction::Governance(_) => None,
+            Transaction::Coinbase(_) | Transaction::Governance(_) | Transaction::Relay(_) => None,
         }
     }
 
@@ -344,6 +357,7 @@ impl Transaction {
             Transaction::Governance(g) => g.check_stateless(chain_id),
             Transaction::Deploy(d) => d.check_stateless(chain_id).map_err(TxError::from),
             Transaction::Call(c) => c.check_stateless(chain_id).map_err(TxError::from),
+            Transaction::Relay(r) => r.check_form().map_err(TxError::BadRelay),
             Transaction::Coinbase(_) => Ok(()),
         }
     }
@@ -397,6 +411,10 @@ impl Encode for Transaction {
             // `Signed` writes its own kind tag (0x10 or 0x11).
             Transaction::Deploy(d) => d.encode_to(out),
             Transaction::Call(c) => c.encode_to(out),
+            Transaction::Relay(r) => {
+                out.push(TAG_RELAY);
+                r.encode_to(out);
+            }
         }
     }
 }
@@ -417,6 +435,7 @@ impl Decode for Transaction {
             TAG_GOVERNANCE => Ok(Transaction::Governance(SignedGovernance::decode_from(r)?)),
             TAG_DEPLOY => Ok(Transaction::Deploy(Signed::decode_after_tag(r)?)),
             TAG_CALL => Ok(Transaction::Call(Signed::decode_after_tag(r)?)),
+            TAG_RELAY => Ok(Transaction::Relay(Relay::decode_from(r)?)),
             tag => Err(DecodeError::UnknownTag {
                 field: "transaction kind",
                 tag,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bridge::mint::RelayReceipt;
 use crate::contract::{ContractTxError, Receipt};
 use crate::hash::{BlockHash, TxId};
 use crate::keys::Address;
@@ -76,6 +77,7 @@ impl TxRejectKind {
             }
             TxError::NotAMember(_) => TxRejectKind::NotAMember,
             TxError::Governance(_) => TxRejectKind::Governance,
+            TxError::NoBridge { .. } | TxError::BadRelay(_) => TxRejectKind::Malformed,
             TxError::Contract(c) => match c.as_ref() {
                 ContractTxError::BadSignature { .. } => TxRejectKind::BadSignature,
                 ContractTxError::WrongChain { .. } => TxRejectKind::WrongChain,
@@ -206,6 +208,33 @@ pub enum WorldEvent {
         fault: Option<String>,
         /// Contract, gas used, fee, fault, events, returned value.
         receipt: Receipt,
+    },
+    /// A relayer handed a relay (headers, lock proofs) to a node.
+    RelayReceived {
+        /// The node.
+        node: NodeId,
+        /// The relay transaction.
+        txid: TxId,
+        /// The chain its headers come from.
+        source_chain: u32,
+        /// Headers carried.
+        headers: usize,
+        /// Lock proofs carried.
+        proofs: usize,
+    },
+    /// A node ran a relay in a block it connected: headers checked by the
+    /// bridge's light client, proofs checked, coins minted (or refused).
+    RelayApplied {
+        /// The node.
+        node: NodeId,
+        /// The relay.
+        txid: TxId,
+        /// The block that ran it.
+        block: BlockHash,
+        /// Its height.
+        height: u64,
+        /// Headers taken, light client tip, minted, refused.
+        receipt: RelayReceipt,
     },
     /// A block became final on a node (BFT engines).
     Finalized {

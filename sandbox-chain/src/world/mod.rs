@@ -292,6 +292,9 @@ pub(crate) struct Node {
     /// Transactions seen (accepted or refused), so gossip stops.
     pub(crate) seen_txs: BTreeSet<TxId>,
     pub(crate) finalized: Option<(u64, BlockHash)>,
+    /// Relays handed to this node by a relayer, by source chain (the
+    /// latest replaces an earlier one), waiting for its next block.
+    pub(crate) relays: BTreeMap<u32, Transaction>,
 }
 
 #[derive(Debug)]
@@ -389,6 +392,7 @@ impl World {
                 orphan_parents: BTreeMap::new(),
                 seen_txs: BTreeSet::new(),
                 finalized: None,
+                relays: BTreeMap::new(),
             })
             .collect();
         let engines = (0..n)
@@ -492,6 +496,52 @@ impl World {
             behaviour: n.behaviour,
             finalized: n.finalized,
         })
+    }
+
+    /// A relayer hands `relay` to `node`, which puts it in its next block
+    /// (replacing a relay from the same source chain it still holds). The
+    /// node checks only its form: the chain checks the headers and proofs
+    /// when the block runs (see the `relay_applied` event).
+    pub fn submit_relay(
+        &mut self,
+        node: NodeId,
+        relay: crate::bridge::relay::Relay,
+    ) -> Result<TxId, ActionError> {
+        self.check_node(node)?;
+        if self.behaviour(node) == Some(Behaviour::Silent) {
+            return Err(ActionError::NodeSilent { node });
+        }
+        let tx = Transaction::Relay(relay);
+        let txid = tx.id();
+        let error = |e| ActionError::Tx {
+            node,
+            txid,
+            error: MempoolError::Tx(e),
+        };
+        let Transaction::Relay(relay) = &tx else {
+            return Ok(txid);
+        };
+        let n = self.node_mut(node)?;
+        if n.chain.ledger().bridge(relay.source_chain).is_none() {
+            return Err(error(crate::tx::TxError::NoBridge {
+                source_chain: relay.source_chain,
+            }));
+        }
+        relay
+            .check_form()
+            .map_err(|e| error(crate::tx::TxError::BadRelay(e)))?;
+        let (source_chain, headers, proofs) =
+            (relay.source_chain, relay.headers.len(), relay.proofs.len());
+        n.relays.insert(source_chain, tx);
+        self.log(WorldEvent::RelayReceived {
+            node,
+            txid,
+            source_chain,
+            headers,
+            proofs,
+        });
+        self.run_engine(node, EngineInput::NewTransaction);
+        Ok(txid)
     }
 
     /// The contract at `address` on `node`'s canonical chain.
@@ -1353,6 +1403,9 @@ impl World {
         let connected = txs_of(&tc.connected);
         let report = n.pool.on_reorg(&disconnected, &connected, n.chain.ledger());
         let ran = contract_events(node, &n.chain, &tc.connected);
+        // Relays now on the chain are no longer pending.
+        let chain = &n.chain;
+        n.relays.retain(|_, r| chain.find_tx(&r.id()).is_none());
         for e in report.not_readmitted.into_iter().chain(report.evicted) {
             self.log_evicted(node, e);
         }
@@ -1396,6 +1449,7 @@ impl World {
             now_ms: self.now_ms,
             chain: &n.chain,
             pool: &n.pool,
+            relays: &n.relays,
             key: &n.key,
             hashrate: n.hashrate,
             behaviour: n.behaviour,
@@ -1488,6 +1542,15 @@ fn contract_events(node: NodeId, chain: &Chain, blocks: &[BlockHash]) -> Vec<Wor
                 }),
                 _ => {}
             }
+        }
+        for r in chain.relay_receipts(hash).unwrap_or_default() {
+            out.push(WorldEvent::RelayApplied {
+                node,
+                txid: r.txid,
+                block: *hash,
+                height: block.height(),
+                receipt: r.receipt.clone(),
+            });
         }
     }
     out

@@ -118,6 +118,11 @@ impl Message {
                     c.tx.function,
                     c.tx.contract.short()
                 ),
+                Transaction::Relay(r) => format!(
+                    "relay of {} header(s) from chain {}",
+                    r.headers.len(),
+                    r.source_chain
+                ),
                 Transaction::Coinbase(_) | Transaction::Governance(_) => {
                     format!("transaction {}", t.id().short())
                 }
