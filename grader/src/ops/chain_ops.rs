@@ -351,6 +351,8 @@ fn rejection(e: &TxError) -> &'static str {
         TxError::Governance(_) => "governance",
         // Deploys and calls only; this operation checks transfers.
         TxError::Contract(_) => "contract",
+        // Relays only (connected chains).
+        TxError::NoBridge { .. } | TxError::BadRelay(_) => "relay",
     }
 }
 
