@@ -25,6 +25,7 @@ pub mod bench;
 mod digest;
 pub mod engine;
 pub mod event;
+pub mod islands;
 pub mod net;
 pub mod pow;
 pub mod scenario;
@@ -498,9 +499,10 @@ impl World {
         })
     }
 
-    /// A relayer hands `relay` to `node`, which puts it in its next block
-    /// (replacing a relay from the same source chain it still holds). The
-    /// node checks only its form: the chain checks the headers and proofs
+    /// A relayer hands `relay` to `node`, which gossips it like a
+    /// transaction; each node keeps the latest relay per source chain for
+    /// its next block. Nodes check only its form and that their chain has
+    /// a bridge from its source: the chain checks the headers and proofs
     /// when the block runs (see the `relay_applied` event).
     pub fn submit_relay(
         &mut self,
@@ -511,28 +513,9 @@ impl World {
         if self.behaviour(node) == Some(Behaviour::Silent) {
             return Err(ActionError::NodeSilent { node });
         }
-        let tx = Transaction::Relay(relay);
-        let txid = tx.id();
-        let error = |e| ActionError::Tx {
-            node,
-            txid,
-            error: MempoolError::Tx(e),
-        };
-        let Transaction::Relay(relay) = &tx else {
-            return Ok(txid);
-        };
-        let n = self.node_mut(node)?;
-        if n.chain.ledger().bridge(relay.source_chain).is_none() {
-            return Err(error(crate::tx::TxError::NoBridge {
-                source_chain: relay.source_chain,
-            }));
-        }
-        relay
-            .check_form()
-            .map_err(|e| error(crate::tx::TxError::BadRelay(e)))?;
         let (source_chain, headers, proofs) =
             (relay.source_chain, relay.headers.len(), relay.proofs.len());
-        n.relays.insert(source_chain, tx);
+        let txid = self.submit(node, Transaction::Relay(relay))?;
         self.log(WorldEvent::RelayReceived {
             node,
             txid,
@@ -540,8 +523,17 @@ impl World {
             headers,
             proofs,
         });
-        self.run_engine(node, EngineInput::NewTransaction);
         Ok(txid)
+    }
+
+    /// The id of the relay from `source_chain` that `node` holds for its
+    /// next block, if any.
+    pub fn pending_relay(&self, node: NodeId, source_chain: u32) -> Option<TxId> {
+        self.nodes
+            .get(node.index())?
+            .relays
+            .get(&source_chain)
+            .map(Transaction::id)
     }
 
     /// The contract at `address` on `node`'s canonical chain.
@@ -1290,7 +1282,26 @@ impl World {
         if !n.seen_txs.insert(txid) {
             return Ok(txid);
         }
-        let admitted = n.pool.add_tx(Transaction::clone(&tx), n.chain.ledger());
+        let admitted = match tx.as_ref() {
+            // A relay waits beside the mempool (it has no sender or fee):
+            // the latest per source chain, for the node's next block.
+            Transaction::Relay(r) => match n.chain.ledger().bridge(r.source_chain) {
+                None => Err(MempoolError::Tx(crate::tx::TxError::NoBridge {
+                    source_chain: r.source_chain,
+                })),
+                Some(_) => r
+                    .check_form()
+                    .map_err(|e| MempoolError::Tx(crate::tx::TxError::BadRelay(e)))
+                    .map(|()| {
+                        n.relays.insert(r.source_chain, Transaction::clone(&tx));
+                        crate::mempool::Admitted {
+                            id: txid,
+                            evicted: None,
+                        }
+                    }),
+            },
+            _ => n.pool.add_tx(Transaction::clone(&tx), n.chain.ledger()),
+        };
         match admitted {
             Ok(a) => {
                 self.log(WorldEvent::TxAccepted { node, txid, from });

@@ -9,6 +9,7 @@ mod contract_blocks;
 mod contracts;
 mod determinism;
 mod encoding;
+mod islands;
 mod support;
 mod vectors;
 mod world;
