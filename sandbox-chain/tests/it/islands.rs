@@ -521,3 +521,223 @@ fn connected_chain_scenarios_match_their_transcripts() {
         );
     }
 }
+
+mod properties {
+    //! Seeded property: a swap between two real chains (the shipped HTLC on
+    //! both) is atomic whatever the order of blocks, whether alice claims
+    //! or walks away, bob's offline windows and reorgs of chain B, as long
+    //! as each party keeps the protocol's margins (alice claims only while
+    //! B's timeout is more than the deepest reorg away; bob's outages are
+    //! shorter than the gap between the timeouts).
+
+    use super::*;
+    use proptest::prelude::*;
+    use rand_chacha::ChaCha20Rng;
+    use rand_chacha::rand_core::{Rng, SeedableRng};
+    use sandbox_chain::contract::{Value, contract_address};
+
+    const GAP: u64 = 12;
+    const MARGIN: u64 = 4;
+
+    fn height(i: &Islands, chain: usize) -> u64 {
+        i.world(chain).unwrap().chain(NodeId(0)).unwrap().height()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn call(
+        i: &mut Islands,
+        chain: usize,
+        node: u32,
+        from: &str,
+        contract: &str,
+        f: &str,
+        args: Vec<Arg>,
+        value: u64,
+    ) {
+        // A careful wallet waits for its pending transaction (a node does
+        // not re-announce pending ones when a partition heals, so one may
+        // wait until that node mines).
+        let who = Keypair::from_name(from).address();
+        let pool = i.world(chain).unwrap().mempool(NodeId(node)).unwrap();
+        if pool.pending_txs_from(&who).next().is_some() {
+            return;
+        }
+        // Refusals are part of the game.
+        let _ = i.apply(on(
+            chain,
+            Action::CallContract {
+                node: NodeId(node),
+                from: from.into(),
+                contract: contract.into(),
+                function: f.into(),
+                args,
+                value: Amount::new(value),
+                gas_limit: 5_000,
+                gas_price: Amount::new(1),
+                nonce: None,
+            },
+        ));
+    }
+
+    fn mine_on(i: &mut Islands, chain: usize, node: u32) {
+        for a in mine(chain, node) {
+            let _ = i.apply(a);
+        }
+    }
+
+    fn swap_is_atomic(seed: u64) -> Result<(), String> {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let mut i = swap_world();
+        let a_htlc = contract_address(&Keypair::from_name("alice").address(), 0);
+        let b_htlc = contract_address(&Keypair::from_name("bob").address(), 0);
+        let timeout_b = 4 + 8 + rng.next_u64() % 8;
+        let timeout_a = timeout_b + GAP;
+        run(&mut i, vec![htlc_deploy(A, "alice", "bob", timeout_a)]);
+        mine_on(&mut i, A, 0);
+        call(&mut i, A, 0, "alice", "alice/0", "lock", vec![], 500);
+        mine_on(&mut i, A, 0);
+        run(&mut i, vec![htlc_deploy(B, "bob", "alice", timeout_b)]);
+        mine_on(&mut i, B, 0);
+        call(&mut i, B, 0, "bob", "bob/0", "lock", vec![], 300);
+        mine_on(&mut i, B, 0);
+        let alice_claims_at = match rng.next_u64() % 3 {
+            0 => None,
+            _ => Some(height(&i, B) + rng.next_u64() % 10),
+        };
+        let bob_offline = {
+            let start = rng.next_u64() % 20;
+            start..start + rng.next_u64() % (GAP - MARGIN)
+        };
+        let mut partitioned = false;
+        for round in 0..60u64 {
+            match rng.next_u64() % 8 {
+                0 | 1 => mine_on(&mut i, A, (rng.next_u64() % 2) as u32),
+                2 | 3 => mine_on(&mut i, B, (rng.next_u64() % 2) as u32),
+                4 if !partitioned && rng.next_u64() % 4 == 0 => {
+                    // Split B; the sides mine apart, then heal (a reorg of
+                    // at most a couple of blocks).
+                    let _ = i.apply(on(
+                        B,
+                        Action::Partition {
+                            groups: vec![vec![NodeId(0)], vec![NodeId(1)]],
+                        },
+                    ));
+                    partitioned = true;
+                }
+                5 if partitioned => {
+                    let _ = i.apply(on(B, Action::Heal));
+                    let _ = i.apply(on(
+                        B,
+                        Action::RunUntil {
+                            until: Until::Converged,
+                            max_events: 100_000,
+                        },
+                    ));
+                    partitioned = false;
+                }
+                _ => {}
+            }
+            let (ha, hb) = (height(&i, A), height(&i, B));
+            let a_state = i.htlc(A, NodeId(0), &a_htlc).map_or(0, |h| h.state);
+            let b_view = i.htlc(B, NodeId(0), &b_htlc);
+            let b_state = b_view.as_ref().map_or(0, |h| h.state);
+            // Alice: claim on B while there is margin; refund on A after its timeout.
+            if alice_claims_at.is_some_and(|at| hb >= at) && b_state == 1 && hb + MARGIN < timeout_b
+            {
+                call(
+                    &mut i,
+                    B,
+                    0,
+                    "alice",
+                    "bob/0",
+                    "claim",
+                    vec![Arg::Named(NamedArg::Text("s3cret".into()))],
+                    0,
+                );
+            }
+            if a_state == 1 && ha >= timeout_a {
+                call(&mut i, A, 0, "alice", "alice/0", "refund", vec![], 0);
+            }
+            // Bob, when online: claim on A with a secret seen on B; refund on B.
+            if !bob_offline.contains(&round) {
+                if let Some(secret) = b_view.and_then(|h| h.secret)
+                    && a_state == 1
+                    && ha < timeout_a
+                {
+                    call(
+                        &mut i,
+                        A,
+                        1,
+                        "bob",
+                        "alice/0",
+                        "claim",
+                        vec![Arg::Value(Value::Bytes(secret))],
+                        0,
+                    );
+                }
+                if b_state == 1 && hb >= timeout_b {
+                    call(&mut i, B, 1, "bob", "bob/0", "refund", vec![], 0);
+                }
+            }
+        }
+        // Wind down: heal, and both keep acting until both timeouts pass.
+        let _ = i.apply(on(B, Action::Heal));
+        for k in 0..2 * (timeout_a + 4) {
+            let (ha, hb) = (height(&i, A), height(&i, B));
+            let a_state = i.htlc(A, NodeId(0), &a_htlc).map_or(0, |h| h.state);
+            let b_view = i.htlc(B, NodeId(0), &b_htlc);
+            let b_state = b_view.as_ref().map_or(0, |h| h.state);
+            if a_state > 1 && b_state > 1 {
+                break;
+            }
+            if a_state == 1 || k % 2 == 1 {
+                mine_on(&mut i, A, (k % 2) as u32);
+            }
+            if b_state == 1 || k % 2 == 1 {
+                mine_on(&mut i, B, (k % 2) as u32);
+            }
+            if let Some(secret) = b_view.and_then(|h| h.secret)
+                && a_state == 1
+                && ha < timeout_a
+            {
+                call(
+                    &mut i,
+                    A,
+                    1,
+                    "bob",
+                    "alice/0",
+                    "claim",
+                    vec![Arg::Value(Value::Bytes(secret))],
+                    0,
+                );
+            }
+            if b_state == 1 && hb >= timeout_b {
+                call(&mut i, B, 1, "bob", "bob/0", "refund", vec![], 0);
+            }
+            if a_state == 1 && ha >= timeout_a {
+                call(&mut i, A, 0, "alice", "alice/0", "refund", vec![], 0);
+            }
+        }
+        let states = (
+            i.htlc(A, NodeId(0), &a_htlc).map_or(0, |h| h.state),
+            i.htlc(B, NodeId(0), &b_htlc).map_or(0, |h| h.state),
+        );
+        if states == (2, 2) || states == (3, 3) {
+            Ok(())
+        } else {
+            Err(format!(
+                "seed {seed}: not atomic: HTLC states (A, B) = {states:?} (2 claimed, 3 refunded); alice claims at {alice_claims_at:?}, bob offline {bob_offline:?}, timeouts A {timeout_a} B {timeout_b}"
+            ))
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_swap_on_two_real_chains_is_atomic(seed in any::<u64>()) {
+            let outcome = swap_is_atomic(seed);
+            prop_assert!(outcome.is_ok(), "{}", outcome.unwrap_err());
+        }
+    }
+}
