@@ -48,8 +48,28 @@ pub struct Submission {
     pub file: Result<PathBuf, String>,
 }
 
-/// Finds the submissions in `dir`, sorted by label.
+/// Finds the submissions in `dir` for an exercise: `<student>.rs`, or
+/// `<student>/` holding `<exercise>.rs`, `solution.rs`, `src/lib.rs` or a
+/// single `.rs` file. Sorted by label.
 pub fn discover(dir: &Path, exercise: &str) -> Result<Vec<Submission>> {
+    discover_files(
+        dir,
+        "rs",
+        &[
+            format!("{exercise}.rs"),
+            "solution.rs".into(),
+            "src/lib.rs".into(),
+        ],
+    )
+}
+
+/// Finds the submissions in `dir`: files `<student>.<ext>`, or folders
+/// `<student>/` holding the first of `preferred` (paths inside the folder)
+/// or else a single `.<ext>` file. Other files are ignored; a folder with
+/// no usable file, and a symbolic link, become submissions that report why.
+/// Sorted by label.
+pub fn discover_files(dir: &Path, ext: &str, preferred: &[String]) -> Result<Vec<Submission>> {
+    let dot_ext = format!(".{ext}");
     let mut out = Vec::new();
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("listing submissions in {}", dir.display()))?;
@@ -60,11 +80,12 @@ pub fn discover(dir: &Path, exercise: &str) -> Result<Vec<Submission>> {
         if name.starts_with('.') {
             continue;
         }
+        let stem = name.strip_suffix(dot_ext.as_str()).unwrap_or(&name);
         // A submission is untrusted: a symlink could make the grader read a
         // host file and echo it back in compiler messages.
         if entry.file_type().map(|t| t.is_symlink()).unwrap_or(true) {
             out.push(Submission {
-                label: name.trim_end_matches(".rs").to_string(),
+                label: stem.to_string(),
                 file: Err(format!(
                     "{} is a symbolic link; submit the file itself",
                     path.display()
@@ -72,8 +93,7 @@ pub fn discover(dir: &Path, exercise: &str) -> Result<Vec<Submission>> {
             });
             continue;
         }
-        let label: String = name
-            .trim_end_matches(".rs")
+        let label: String = stem
             .chars()
             .map(|c| {
                 if c.is_alphanumeric() || "-_.@".contains(c) {
@@ -84,7 +104,7 @@ pub fn discover(dir: &Path, exercise: &str) -> Result<Vec<Submission>> {
             })
             .collect();
         if path.is_file() {
-            if name.ends_with(".rs") {
+            if name.ends_with(&dot_ext) {
                 out.push(Submission {
                     label,
                     file: Ok(path),
@@ -92,27 +112,23 @@ pub fn discover(dir: &Path, exercise: &str) -> Result<Vec<Submission>> {
             }
             continue;
         }
-        let candidates = [
-            path.join(format!("{exercise}.rs")),
-            path.join("solution.rs"),
-            path.join("src/lib.rs"),
-        ];
-        let file = match candidates.iter().find(|p| p.is_file()) {
-            Some(p) => Ok(p.clone()),
+        let file = match preferred.iter().map(|p| path.join(p)).find(|p| p.is_file()) {
+            Some(p) => Ok(p),
             None => {
-                let rs: Vec<PathBuf> = std::fs::read_dir(&path)
+                let found: Vec<PathBuf> = std::fs::read_dir(&path)
                     .map(|rd| {
                         rd.filter_map(|e| e.ok().map(|e| e.path()))
-                            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+                            .filter(|p| p.extension().is_some_and(|x| x == ext))
                             .collect()
                     })
                     .unwrap_or_default();
-                match rs.as_slice() {
+                match found.as_slice() {
                     [one] => Ok(one.clone()),
-                    [] => Err(format!("no .rs file in {}", path.display())),
+                    [] => Err(format!("no {dot_ext} file in {}", path.display())),
                     _ => Err(format!(
-                        "several .rs files in {} and none is named {exercise}.rs or solution.rs",
-                        path.display()
+                        "several {dot_ext} files in {} and none is named {}",
+                        path.display(),
+                        preferred.join(" or ")
                     )),
                 }
             }
@@ -123,6 +139,26 @@ pub fn discover(dir: &Path, exercise: &str) -> Result<Vec<Submission>> {
     Ok(out)
 }
 
+/// Reads a submission's text: no symbolic link, a regular file of at most
+/// `cap` bytes, UTF-8. The error names the file.
+pub fn read_submission(file: &Path, cap: u64) -> Result<String, String> {
+    let bytes = crate::sandbox::read_untrusted_file(file, cap).map_err(|e| format!("{e:#}"))?;
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", file.display()))
+}
+
+/// Runs `grade`, turning a panic (a grader bug) into an error report for
+/// `work`/`label`, so that one submission never stops a batch.
+pub fn guarded(work: &str, label: &str, grade: impl FnOnce() -> GradeReport) -> GradeReport {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(grade)).unwrap_or_else(|_| {
+        GradeReport::error(
+            work,
+            label,
+            Status::Error,
+            "internal grader error (panic); please report it".into(),
+        )
+    })
+}
+
 fn grade_one(g: &Grader, ex: &Exercise, sub: &Submission) -> GradeReport {
     let file = match &sub.file {
         Ok(f) => f,
@@ -130,34 +166,11 @@ fn grade_one(g: &Grader, ex: &Exercise, sub: &Submission) -> GradeReport {
             return GradeReport::error(&ex.id, &sub.label, Status::Error, why.clone());
         }
     };
-    let source = match crate::sandbox::read_untrusted_file(file, 512 * 1024) {
-        Ok(b) => match String::from_utf8(b) {
-            Ok(s) => s,
-            Err(_) => {
-                return GradeReport::error(
-                    &ex.id,
-                    &sub.label,
-                    Status::Error,
-                    format!("{} is not UTF-8 text", file.display()),
-                );
-            }
-        },
-        Err(e) => {
-            return GradeReport::error(&ex.id, &sub.label, Status::Error, format!("{e:#}"));
-        }
+    let source = match read_submission(file, 512 * 1024) {
+        Ok(s) => s,
+        Err(why) => return GradeReport::error(&ex.id, &sub.label, Status::Error, why),
     };
-    // A grader bug must not stop the batch either.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        g.grade(ex, &sub.label, &source)
-    }))
-    .unwrap_or_else(|_| {
-        GradeReport::error(
-            &ex.id,
-            &sub.label,
-            Status::Error,
-            "internal grader error (panic); please report it".into(),
-        )
-    })
+    guarded(&ex.id, &sub.label, || g.grade(ex, &sub.label, &source))
 }
 
 /// Writes every format for one report into `dir`.
@@ -198,107 +211,165 @@ pub fn grade(g: &Grader, course: &Course, args: &GradeArgs, lang: &str) -> Resul
         scratch: g.scratch.clone(),
         settings: g_settings,
     };
+    let grade = |sub: &Submission| grade_one(g, ex, sub);
     if args.path.is_file() {
-        let sub = Submission {
-            label: args
-                .path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            file: Ok(args.path.clone()),
-        };
-        let r = grade_one(g, ex, &sub);
-        print!("{}", args.format.render(&r, lang));
-        if let Some(out) = &args.out {
-            write_reports(&out.join(&sub.label), &r, lang)?;
-        }
-        return Ok(ExitCode::SUCCESS);
+        return single(&args.path, args.format, args.out.as_deref(), lang, grade);
     }
     let out = args
         .out
         .as_ref()
         .context("grading a folder needs --out DIR for the reports")?;
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let subs = discover(&args.path, &ex.id)?;
-    let bar = indicatif::ProgressBar::new(subs.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let results: Mutex<Vec<(usize, GradeReport, bool)>> = Mutex::new(Vec::new());
-    let next = AtomicUsize::new(0);
-    let start = std::time::Instant::now();
-    std::thread::scope(|s| {
-        for _ in 0..args.jobs.max(1) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(sub) = subs.get(i) else { break };
-                    let dir = out.join(&sub.label);
-                    let (r, reused) = match previous(&dir).filter(|_| !args.regrade) {
-                        Some(r) => (r, true),
-                        None => {
-                            let r = grade_one(g, ex, sub);
-                            if let Err(e) = write_reports(&dir, &r, lang) {
-                                bar.println(format!("{}: {e:#}", sub.label));
+    Batch {
+        out,
+        jobs: args.jobs,
+        regrade: args.regrade,
+        lang,
+    }
+    .run(&subs, grade)
+}
+
+/// Grades one file: prints the report in `format`, and writes every format
+/// into `out/<label>/` when `out` is given.
+pub fn single(
+    file: &Path,
+    format: Format,
+    out: Option<&Path>,
+    lang: &str,
+    grade: impl FnOnce(&Submission) -> GradeReport,
+) -> Result<ExitCode> {
+    let sub = Submission {
+        label: file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        file: Ok(file.to_path_buf()),
+    };
+    let r = grade(&sub);
+    print!("{}", format.render(&r, lang));
+    if let Some(out) = out {
+        write_reports(&out.join(&sub.label), &r, lang)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A batch: submissions graded in parallel, each report written to
+/// `out/<label>/` (every format; `grade.json` last, which marks it graded
+/// for a resumed run), then `out/junit.xml`, `out/summary.csv` and a table.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch<'a> {
+    /// Folder for the reports.
+    pub out: &'a Path,
+    /// Parallel gradings.
+    pub jobs: usize,
+    /// Re-grade submissions that already have a report.
+    pub regrade: bool,
+    /// Language of the text reports.
+    pub lang: &'a str,
+}
+
+impl Batch<'_> {
+    /// Grades `subs` with `grade`, which reports every problem in its
+    /// result (a bad submission never stops the batch). Exit 0 when done,
+    /// whatever the scores.
+    pub fn run(
+        &self,
+        subs: &[Submission],
+        grade: impl Fn(&Submission) -> GradeReport + Sync,
+    ) -> Result<ExitCode> {
+        let out = self.out;
+        let lang = self.lang;
+        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        let bar = indicatif::ProgressBar::new(subs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let results: Mutex<Vec<(usize, GradeReport, bool)>> = Mutex::new(Vec::new());
+        let next = AtomicUsize::new(0);
+        let start = std::time::Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..self.jobs.max(1) {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(sub) = subs.get(i) else { break };
+                        let dir = out.join(&sub.label);
+                        let (r, reused) = match previous(&dir).filter(|_| !self.regrade) {
+                            Some(r) => (r, true),
+                            None => {
+                                let r = grade(sub);
+                                if let Err(e) = write_reports(&dir, &r, lang) {
+                                    bar.println(format!("{}: {e:#}", sub.label));
+                                }
+                                (r, false)
                             }
-                            (r, false)
+                        };
+                        bar.set_message(sub.label.clone());
+                        bar.inc(1);
+                        if let Ok(mut v) = results.lock() {
+                            v.push((i, r, reused));
                         }
-                    };
-                    bar.set_message(sub.label.clone());
-                    bar.inc(1);
-                    if let Ok(mut v) = results.lock() {
-                        v.push((i, r, reused));
                     }
-                }
-            });
-        }
-    });
-    bar.finish_and_clear();
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by_key(|r| r.0);
-    let graded_now = results.iter().filter(|r| !r.2).count();
-    let reports: Vec<GradeReport> = results.into_iter().map(|r| r.1).collect();
-    std::fs::write(out.join("junit.xml"), report::junit(&reports))?;
-    let csv = summary_csv(&reports);
-    std::fs::write(out.join("summary.csv"), &csv)?;
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "{:<24} {:<13} {:>7}  failed classes",
-        "submission", "status", "score"
-    )?;
-    for r in &reports {
-        let failed: Vec<&str> = r
-            .tests
-            .iter()
-            .filter(|t| t.status == crate::grade::TestStatus::Fail)
-            .map(|t| t.name.as_str())
-            .collect();
+                });
+            }
+        });
+        bar.finish_and_clear();
+        let mut results = results.into_inner().unwrap_or_default();
+        results.sort_by_key(|r| r.0);
+        let graded_now = results.iter().filter(|r| !r.2).count();
+        let reports: Vec<GradeReport> = results.into_iter().map(|r| r.1).collect();
+        std::fs::write(out.join("junit.xml"), report::junit(&reports))?;
+        let csv = summary_csv(&reports);
+        std::fs::write(out.join("summary.csv"), &csv)?;
+        let mut stdout = std::io::stdout().lock();
         writeln!(
             stdout,
-            "{:<24} {:<13} {:>6.0}%  {}",
-            r.submission,
-            status_word(r.status),
-            r.fraction() * 100.0,
-            failed.join(" ")
+            "{:<24} {:<13} {:>7}  failed, or why not graded",
+            "submission", "status", "score"
         )?;
+        for r in &reports {
+            let detail = if r.status == Status::Graded {
+                let failed: Vec<&str> = r
+                    .tests
+                    .iter()
+                    .filter(|t| t.status == crate::grade::TestStatus::Fail)
+                    .map(|t| t.name.as_str())
+                    .collect();
+                failed.join(" ")
+            } else {
+                let first = r.message.as_deref().unwrap_or("").lines().next();
+                let first = first.unwrap_or("");
+                if first.chars().count() > 120 {
+                    first.chars().take(119).chain(['…']).collect()
+                } else {
+                    first.to_string()
+                }
+            };
+            writeln!(
+                stdout,
+                "{:<24} {:<13} {:>6.0}%  {detail}",
+                r.submission,
+                status_word(r.status),
+                r.fraction() * 100.0,
+            )?;
+        }
+        let secs = start.elapsed().as_secs_f64();
+        writeln!(
+            stdout,
+            "{} submission(s), {graded_now} graded now in {secs:.1} s ({:.2}/s); reports in {}",
+            reports.len(),
+            if secs > 0.0 {
+                graded_now as f64 / secs
+            } else {
+                0.0
+            },
+            out.display()
+        )?;
+        Ok(ExitCode::SUCCESS)
     }
-    let secs = start.elapsed().as_secs_f64();
-    writeln!(
-        stdout,
-        "{} submission(s), {graded_now} graded now in {secs:.1} s ({:.2}/s); reports in {}",
-        reports.len(),
-        if secs > 0.0 {
-            graded_now as f64 / secs
-        } else {
-            0.0
-        },
-        out.display()
-    )?;
-    Ok(ExitCode::SUCCESS)
 }
 
 fn status_word(s: Status) -> &'static str {

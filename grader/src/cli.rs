@@ -73,6 +73,17 @@ pub enum Command {
     },
     /// Grade one submission file, or a folder of submissions (instructors).
     Grade(crate::batch::GradeArgs),
+    /// Grade lesson transcripts exported from the web app: one file, or a
+    /// folder of them (instructors). The same report formats, batch, resume
+    /// and summary as `grade`; each objective is a test worth one point,
+    /// grouped by step. A tampered or unreadable transcript gets an error
+    /// report with the reason. Needs no sandbox and no compiler.
+    #[command(after_help = "Examples:
+  grader lesson hashing alice.json
+  grader lesson hashing alice.json --format exercism
+  grader lesson transactions transcripts/ --out reports/ --jobs 2
+  grader --lang zh-CN lesson lessons/course/01-hashing alice.json")]
+    Lesson(crate::transcript::LessonArgs),
     /// Prove the course is sound: starters fail, references pass, every
     /// known-wrong solution is caught by its named case class.
     CourseCheck {
@@ -130,6 +141,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         crate::jail::run(args)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Lesson(args) = &cli.command {
+        return crate::transcript::run(args, &cli.lang);
+    }
     let registry = Registry::builtin();
     if let Command::Sample {
         operation,
@@ -183,7 +197,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let g = build_grader(&cli, &root, registry)?;
             doctor(&g)
         }
-        Command::Jail(_) | Command::Sample { .. } => Ok(ExitCode::SUCCESS),
+        Command::Jail(_) | Command::Sample { .. } | Command::Lesson(_) => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -103,6 +103,25 @@ pub struct TestResult {
     pub failure: Option<Failure>,
     /// Whether the cases are hidden from the student.
     pub hidden: bool,
+    /// The group (task) the test belongs to, when a report has several: a
+    /// lesson's step. `None` for an exercise's case classes (one task).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<TestGroup>,
+    /// A line for people when there is no [`Failure`] to show, e.g. when a
+    /// lesson objective was achieved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A group of tests: Exercism's task, JUnit's class, a heading in text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestGroup {
+    /// Position, from 1 (Exercism's `task_id`).
+    pub number: usize,
+    /// Stable id (a lesson step's id).
+    pub id: String,
+    /// Title for people.
+    pub title: String,
 }
 
 /// The result of grading one submission of one exercise.
@@ -325,6 +344,8 @@ impl Grader {
                 max_score: 1.0,
                 failure,
                 hidden,
+                group: None,
+                note: None,
             });
         }
         let score = tests.iter().map(|t| t.score).sum();

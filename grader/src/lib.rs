@@ -3,7 +3,9 @@
 //! The course is data (`exercises/`); the engine is generic. A submission is
 //! compiled with a grader-owned harness in a sandbox, run on inputs generated
 //! from a secret seed, and judged by comparing its answers with a reference
-//! operation in this (trusted) process. See `ARCHITECTURE.md`.
+//! operation in this (trusted) process. Lesson transcripts from the web app
+//! are graded here too ([`transcript`]), in the same report formats. See
+//! `ARCHITECTURE.md`.
 
 pub mod batch;
 pub mod cli;
@@ -17,3 +19,4 @@ pub mod report;
 pub mod rng;
 pub mod sandbox;
 pub mod student;
+pub mod transcript;

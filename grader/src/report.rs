@@ -4,6 +4,10 @@
 //! - Gradescope autograder `results.json`.
 //! - JUnit XML (`testsuites`/`testsuite`/`testcase`/`failure`).
 //! - Text for people.
+//!
+//! One model ([`GradeReport`]) for both kinds of work: an exercise's tests
+//! are its case classes (one task); a lesson transcript's tests are its
+//! objectives, grouped by step ([`TestResult::group`]), one point each.
 
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -52,9 +56,12 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 
-/// Test names shown to platforms: `visible` or `hidden: <class>`.
+/// Test names shown to platforms: `visible examples`, `hidden cases:
+/// <class>`, or `<group title>: <about>` for grouped tests (objectives).
 fn test_name(t: &TestResult) -> String {
-    if t.hidden {
+    if let Some(g) = &t.group {
+        format!("{}: {}", g.title, t.about)
+    } else if t.hidden {
         format!("hidden cases: {}", t.name)
     } else {
         "visible examples".into()
@@ -88,6 +95,21 @@ pub fn failure_message(t: &TestResult) -> Option<String> {
     Some(m)
 }
 
+/// What to say about a failed test: the teaching message, else its note,
+/// else the counts.
+fn fail_message(t: &TestResult) -> String {
+    failure_message(t)
+        .or_else(|| t.note.clone())
+        .unwrap_or_else(|| format!("{} of {} case(s) failed ({}).", t.failed, t.cases, t.about))
+}
+
+/// What to say about a test that passed.
+fn pass_message(t: &TestResult) -> String {
+    t.note
+        .clone()
+        .unwrap_or_else(|| format!("{} case(s) passed: {}", t.cases, t.about))
+}
+
 /// Exercism test-runner interface, version 3.
 pub fn exercism(r: &GradeReport) -> Value {
     match r.status {
@@ -102,14 +124,18 @@ pub fn exercism(r: &GradeReport) -> Value {
                 .tests
                 .iter()
                 .map(|t| {
+                    let (test_code, task_id) = match &t.group {
+                        Some(g) => (t.name.clone(), g.number),
+                        None => (format!("{} case(s): {}", t.cases, t.about), 1),
+                    };
                     let mut o = json!({
                         "name": test_name(t),
                         "status": if t.status == TestStatus::Pass { "pass" } else { "fail" },
-                        "test_code": format!("{} case(s): {}", t.cases, t.about),
-                        "task_id": 1,
+                        "test_code": test_code,
+                        "task_id": task_id,
                     });
-                    if let Some(m) = failure_message(t) {
-                        o["message"] = Value::String(m);
+                    if t.status == TestStatus::Fail {
+                        o["message"] = Value::String(fail_message(t));
                     }
                     if !r.output.is_empty() {
                         o["output"] = Value::String(truncate_to_500(&r.output));
@@ -139,18 +165,33 @@ fn truncate_to_500(s: &str) -> String {
 
 /// Gradescope autograder `results.json`.
 pub fn gradescope(r: &GradeReport) -> Value {
+    // Grouped tests are numbered `group.position` (Gradescope sorts by it).
+    let mut in_group = 0;
     let tests: Vec<Value> = r
         .tests
         .iter()
         .enumerate()
         .map(|(i, t)| {
+            let number = match &t.group {
+                Some(g) => {
+                    let first = i == 0 || r.tests[i - 1].group.as_ref() != Some(g);
+                    in_group = if first { 1 } else { in_group + 1 };
+                    format!("{}.{in_group}", g.number)
+                }
+                None => format!("{}", i + 1),
+            };
+            let (status, output) = if t.status == TestStatus::Pass {
+                ("passed", pass_message(t))
+            } else {
+                ("failed", fail_message(t))
+            };
             json!({
                 "name": test_name(t),
-                "number": format!("{}", i + 1),
+                "number": number,
                 "score": t.score,
                 "max_score": t.max_score,
-                "status": if t.status == TestStatus::Pass { "passed" } else { "failed" },
-                "output": failure_message(t).unwrap_or_else(|| format!("{} case(s) passed: {}", t.cases, t.about)),
+                "status": status,
+                "output": output,
                 "tags": [t.name.clone()],
                 "visibility": "visible",
             })
@@ -219,15 +260,15 @@ pub fn junit(reports: &[GradeReport]) -> String {
                 x,
                 "  <testsuite name=\"{suite}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"{time:.3}\">"
             );
-            let kind = if r.status == Status::CompileError {
-                "compile-error"
+            let (name, kind) = if r.status == Status::CompileError {
+                ("build", "compile-error")
             } else {
-                "grader-error"
+                ("grading", "grader-error")
             };
             let msg = r.message.as_deref().unwrap_or("");
             let _ = writeln!(
                 x,
-                "    <testcase classname=\"{}\" name=\"build\" time=\"{time:.3}\">\n      <error type=\"{kind}\" message=\"{}\">{}</error>\n    </testcase>",
+                "    <testcase classname=\"{}\" name=\"{name}\" time=\"{time:.3}\">\n      <error type=\"{kind}\" message=\"{}\">{}</error>\n    </testcase>",
                 xml_escape(&r.exercise),
                 xml_escape(msg.lines().next().unwrap_or("")),
                 xml_escape(msg)
@@ -246,22 +287,33 @@ pub fn junit(reports: &[GradeReport]) -> String {
             r.tests.len()
         );
         for t in &r.tests {
+            let class = match &t.group {
+                Some(g) => format!("{}.{}", r.exercise, g.id),
+                None => r.exercise.clone(),
+            };
             let _ = write!(
                 x,
                 "    <testcase classname=\"{}\" name=\"{}\"",
-                xml_escape(&r.exercise),
+                xml_escape(&class),
                 xml_escape(&test_name(t))
             );
-            match failure_message(t) {
-                None => x.push_str("/>\n"),
-                Some(m) => {
-                    let _ = writeln!(
-                        x,
-                        ">\n      <failure type=\"mismatch\" message=\"{}\">{}</failure>\n    </testcase>",
-                        xml_escape(&format!("{} of {} case(s) failed", t.failed, t.cases)),
-                        xml_escape(&m)
-                    );
-                }
+            if t.status == TestStatus::Pass {
+                x.push_str("/>\n");
+            } else {
+                let (kind, summary) = if t.failure.is_some() || t.note.is_none() {
+                    (
+                        "mismatch",
+                        format!("{} of {} case(s) failed", t.failed, t.cases),
+                    )
+                } else {
+                    ("not-achieved", t.note.clone().unwrap_or_default())
+                };
+                let _ = writeln!(
+                    x,
+                    ">\n      <failure type=\"{kind}\" message=\"{}\">{}</failure>\n    </testcase>",
+                    xml_escape(&summary),
+                    xml_escape(&fail_message(t))
+                );
             }
         }
         if !r.output.is_empty() {
@@ -307,12 +359,24 @@ pub fn text(r: &GradeReport, lang: &str) -> String {
         }
         Status::Graded => {}
     }
+    let mut group = None;
     for t in &r.tests {
         let mark = if t.status == TestStatus::Pass {
             "ok  "
         } else {
             "FAIL"
         };
+        if let Some(g) = &t.group {
+            if group != Some(g) {
+                let _ = writeln!(o, "{}. {}", g.number, g.title);
+                group = Some(g);
+            }
+            let _ = match &t.note {
+                Some(n) => writeln!(o, "  [{mark}] {} — {n}", t.about),
+                None => writeln!(o, "  [{mark}] {}", t.about),
+            };
+            continue;
+        }
         let _ = writeln!(
             o,
             "[{mark}] {:<28} {} case(s) — {}",
@@ -375,6 +439,8 @@ mod tests {
                     max_score: 1.0,
                     failure: None,
                     hidden: false,
+                    group: None,
+                    note: None,
                 },
                 TestResult {
                     name: "odd_counts".into(),
@@ -391,6 +457,8 @@ mod tests {
                         shrink_steps: 4,
                     }),
                     hidden: true,
+                    group: None,
+                    note: None,
                 },
             ],
             score: 1.0,

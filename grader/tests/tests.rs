@@ -420,3 +420,130 @@ fn a_broken_manifest_is_reported_with_file_and_field() {
     );
     assert!(err.contains("format_version 7"), "{err}");
 }
+
+/// A transcript of a lesson, made the way the web app makes one: the
+/// first `actions` actions of the lesson's own solution, then exported.
+fn lesson_transcript(lesson: &lessons::Lesson, actions: usize) -> String {
+    let mut s = lessons::Session::start(lesson).unwrap();
+    for a in lesson.steps.iter().flat_map(|s| &s.solution).take(actions) {
+        s.apply(a.clone()).unwrap();
+    }
+    s.transcript().to_json()
+}
+
+#[test]
+fn lesson_batch_survives_garbage_and_tampering_and_resumes() {
+    // No sandbox needed: grading a transcript runs no student code.
+    let course = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lessons");
+    let lesson = grader::transcript::load("fixture", Some(&course)).unwrap();
+    let subs = scratch_dir("lesson-subs");
+    let out = scratch_dir("lesson-out");
+    std::fs::write(subs.join("alice.json"), lesson_transcript(&lesson, 99)).unwrap();
+    std::fs::create_dir_all(subs.join("bob")).unwrap();
+    std::fs::write(
+        subs.join("bob/transcript.json"),
+        lesson_transcript(&lesson, 2),
+    )
+    .unwrap();
+    std::fs::write(subs.join("carol.json"), [0u8, 0xff, 7, 1]).unwrap(); // garbage
+    // A forged final state: the replay ends elsewhere than it claims.
+    let mut tampered: Value = serde_json::from_str(&lesson_transcript(&lesson, 99)).unwrap();
+    tampered["digest"] = Value::String("ab".repeat(32));
+    let tampered = tampered.to_string();
+    std::fs::write(subs.join("dave.json"), tampered).unwrap();
+    std::fs::write(
+        subs.join("erin.json"),
+        r#"{"format_version": 1, "lesson": ["#,
+    )
+    .unwrap(); // cut short
+    std::fs::write(subs.join("notes.txt"), "not a submission").unwrap();
+    let run = || {
+        let o = grader()
+            .arg("lesson")
+            .arg("--course")
+            .arg(&course)
+            .args(["fixture", "--jobs", "2", "--out"])
+            .arg(&out)
+            .arg(&subs)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let first = run();
+    assert!(first.contains("5 submission(s), 5 graded now"), "{first}");
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "submission,exercise,status,score,max_score,percent,first-hash/any-hash,same-input/once,same-input/twice",
+        "{csv}"
+    );
+    assert_eq!(rows[1], "alice,fixture,graded,3,3,100.0,pass,pass,pass");
+    assert_eq!(rows[2], "bob,fixture,graded,2,3,66.7,pass,pass,fail");
+    assert!(rows[3].starts_with("carol,fixture,error"), "{csv}");
+    assert!(rows[4].starts_with("dave,fixture,error"), "{csv}");
+    assert!(rows[5].starts_with("erin,fixture,error"), "{csv}");
+    assert_eq!(rows.len(), 6, "{csv}");
+    let carol = std::fs::read_to_string(out.join("carol/report.txt")).unwrap();
+    assert!(carol.contains("carol.json is not UTF-8 text"), "{carol}");
+    let erin = std::fs::read_to_string(out.join("erin/report.txt")).unwrap();
+    assert!(
+        erin.contains("erin.json: not a lesson transcript") && erin.contains("line 1"),
+        "{erin}"
+    );
+    let dave = std::fs::read_to_string(out.join("dave/exercism.results.json")).unwrap();
+    assert!(
+        dave.contains("\"status\": \"error\"") && dave.contains("world digest"),
+        "{dave}"
+    );
+    for f in [
+        "exercism.results.json",
+        "gradescope.results.json",
+        "junit.xml",
+        "report.txt",
+        "grade.json",
+    ] {
+        assert!(out.join("alice").join(f).is_file(), "{f}");
+    }
+    let junit = std::fs::read_to_string(out.join("junit.xml")).unwrap();
+    assert!(
+        junit.contains(r#"<testsuites name="chainlab" tests="9" failures="1" errors="3">"#),
+        "{junit}"
+    );
+    // Resume: graded transcripts are skipped, errors retried.
+    let second = run();
+    assert!(second.contains("3 graded now"), "{second}");
+}
+
+#[test]
+fn lesson_single_transcript_prints_the_chosen_format() {
+    let course = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lessons");
+    let lesson = grader::transcript::load("fixture", Some(&course)).unwrap();
+    let dir = scratch_dir("lesson-single");
+    let file = dir.join("erin.json");
+    std::fs::write(&file, lesson_transcript(&lesson, 1)).unwrap();
+    let o = grader()
+        .arg("lesson")
+        .arg("--course")
+        .arg(&course)
+        .args(["fixture", "--format", "gradescope"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["score"], 1.0, "{v:#}");
+    // An unknown lesson is the instructor's mistake: exit 2, naming it.
+    let o = grader()
+        .arg("lesson")
+        .arg("--course")
+        .arg(&course)
+        .arg("no-such-lesson")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no lesson `no-such-lesson`"), "{err}");
+}

@@ -125,8 +125,9 @@ pub fn load_lesson(dir: &Path, locales: &[String]) -> (Option<Lesson>, Vec<Diagn
     }
 }
 
-/// Locales of the course around a lesson folder, or the defaults.
-fn locales_near(lesson_dir: &Path) -> Vec<String> {
+/// Locales of the course around a lesson folder (its parent's
+/// `course.toml`), or the defaults. The grader loads lessons with these.
+pub fn locales_near(lesson_dir: &Path) -> Vec<String> {
     let manifest = lesson_dir.parent().map(|p| p.join("course.toml"));
     if let Some(m) = manifest
         && let Ok(src) = std::fs::read_to_string(&m)

@@ -12,7 +12,7 @@ use std::fmt;
 use std::ops::Range;
 
 use sandbox_chain::world::{
-    Action, EngineConfig, NetworkConfig, NodeConfig, NodeId, World, WorldConfig,
+    Action, ConsortiumConfig, EngineConfig, NetworkConfig, NodeConfig, NodeId, World, WorldConfig,
 };
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -172,6 +172,8 @@ struct WorldFile {
     #[serde(default)]
     difficulty: Option<Spanned<u32>>,
     #[serde(default)]
+    block_txs: Option<Spanned<u32>>,
+    #[serde(default)]
     nodes: Vec<Spanned<NodeConfig>>,
     #[serde(default)]
     funds: BTreeMap<String, u64>,
@@ -179,6 +181,8 @@ struct WorldFile {
     network: Option<NetworkConfig>,
     #[serde(default)]
     engine: Option<EngineConfig>,
+    #[serde(default)]
+    consortium: Option<ConsortiumConfig>,
     #[serde(default)]
     student: Option<Spanned<u32>>,
     #[serde(default)]
@@ -417,13 +421,15 @@ impl Lesson {
         let start_world = match (&w.scenario, w.nodes.is_empty()) {
             (Some(s), true) => {
                 if w.difficulty.is_some()
+                    || w.block_txs.is_some()
                     || !w.funds.is_empty()
                     || w.network.is_some()
                     || w.engine.is_some()
+                    || w.consortium.is_some()
                 {
                     err(
                         s.span(),
-                        "a lesson starting from a `scenario` takes its nodes, funds, network and engine from it: remove them"
+                        "a lesson starting from a `scenario` takes its nodes, difficulty, block size, funds, network, engine and consortium from it: remove them"
                             .to_owned(),
                     );
                 }
@@ -477,6 +483,23 @@ impl Lesson {
                         format!("a lesson's world has at most {MAX_LESSON_NODES} nodes"),
                     );
                 }
+                if let Some(b) = &w.block_txs
+                    && *b.get_ref() < 2
+                {
+                    err(
+                        b.span(),
+                        "`block_txs` counts the coinbase too: it must be at least 2, or no transfer fits in a block".to_owned(),
+                    );
+                }
+                let chain = match &w.block_txs {
+                    None => sandbox_chain::world::ChainSpec::Lesson { bits },
+                    Some(b) => {
+                        let mut params =
+                            sandbox_chain::chain::ChainParams::lesson(bits, Vec::new());
+                        params.max_block_txs = *b.get_ref();
+                        sandbox_chain::world::ChainSpec::Params(params)
+                    }
+                };
                 let mut names = BTreeSet::new();
                 for n in &w.nodes {
                     if !names.insert(n.get_ref().name.clone()) {
@@ -487,7 +510,7 @@ impl Lesson {
                     }
                 }
                 StartWorld::Config(Box::new(WorldConfig {
-                    chain: sandbox_chain::world::ChainSpec::Lesson { bits },
+                    chain,
                     funds: w
                         .funds
                         .iter()
@@ -499,6 +522,7 @@ impl Lesson {
                     nodes: w.nodes.iter().map(|n| n.get_ref().clone()).collect(),
                     network: w.network.clone().unwrap_or_default(),
                     engine: w.engine.clone().unwrap_or_default(),
+                    consortium: w.consortium.clone(),
                 }))
             }
         };

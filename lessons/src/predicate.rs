@@ -18,7 +18,7 @@ use sandbox_chain::keys::{Address, Keypair, PublicKey};
 use sandbox_chain::world::{Action, Behaviour, NodeId, TxRejectKind, World, WorldEvent};
 use serde::{Deserialize, Serialize};
 
-use crate::action::{LessonAction, ToolAction, ToolOutput};
+use crate::action::{BlockCheck, LessonAction, ToolAction, ToolOutput};
 
 /// How deeply `all`/`any`/`not` may nest.
 pub const MAX_DEPTH: usize = 8;
@@ -232,6 +232,58 @@ pub enum Predicate {
         #[serde(default)]
         tampered: bool,
     },
+    /// The difficulty of the tip block of a node's chain, as the expected
+    /// number of hashes to find a block (`2^bits` for a target of `bits`
+    /// leading zero bits), compares.
+    Difficulty {
+        /// Whose chain; default the student's node.
+        #[serde(default)]
+        node: Option<u32>,
+        /// Expected hashes per block ≥ this.
+        #[serde(default)]
+        at_least: Option<u64>,
+        /// Expected hashes per block ≤ this.
+        #[serde(default)]
+        at_most: Option<u64>,
+    },
+    /// A node stores blocks that are not on its canonical chain (stale
+    /// blocks of side branches: evidence of a fork it saw).
+    StaleBlocks {
+        /// Whose block tree; default the student's node.
+        #[serde(default)]
+        node: Option<u32>,
+        /// How many, at least.
+        #[serde(default = "one")]
+        at_least: u64,
+    },
+    /// A node's mempool took a transaction in place of a pending one
+    /// (since the lesson began): replace-by-fee, or in a full pool the
+    /// eviction of a cheaper transfer.
+    TxReplaced {
+        /// On this node; default any.
+        #[serde(default)]
+        node: Option<u32>,
+    },
+    /// The student edited a copy of a block (`edit_block`) and the copy
+    /// fails every check in `breaks` and passes every check in `intact`.
+    BlockEdited {
+        /// Checks the copy must fail.
+        #[serde(default)]
+        breaks: Vec<BlockCheck>,
+        /// Checks the copy must pass.
+        #[serde(default)]
+        intact: Vec<BlockCheck>,
+    },
+    /// The student checked a Merkle proof as a light client
+    /// (`check_inclusion`) and it came out `valid` (or not), in a block of
+    /// at least `min_leaves` transactions.
+    Inclusion {
+        /// The result wanted.
+        valid: bool,
+        /// Transactions in the block, at least.
+        #[serde(default)]
+        min_leaves: u32,
+    },
 }
 
 fn one() -> u64 {
@@ -264,6 +316,11 @@ pub const PREDICATE_NAMES: &[&str] = &[
     "avalanche",
     "signed",
     "verified",
+    "difficulty",
+    "stale_blocks",
+    "tx_replaced",
+    "block_edited",
+    "inclusion",
 ];
 
 /// One entry of a lesson's action log.
@@ -612,6 +669,55 @@ impl Predicate {
                     .count();
                 n as u64 >= *count
             }
+            Predicate::Difficulty {
+                node,
+                at_least,
+                at_most,
+            } => w.chain(f.node(*node)).is_some_and(|c| {
+                let work = c.tip_block().header.target.work();
+                let work = u64::try_from(work).unwrap_or(u64::MAX);
+                cmp(work, *at_least, *at_most, None)
+            }),
+            Predicate::StaleBlocks { node, at_least } => w.chain(f.node(*node)).is_some_and(|c| {
+                let stale = c.blocks().iter().filter(|b| !b.canonical).count();
+                stale as u64 >= *at_least
+            }),
+            Predicate::TxReplaced { node } => {
+                // A pool logs an admission that evicts a pending transfer
+                // as `tx_accepted` immediately followed by `tx_dropped` of
+                // another transaction on the same node, at the same time.
+                let events = w.events().iter().skip(f.events_from);
+                let next = w.events().iter().skip(f.events_from.saturating_add(1));
+                events
+                    .zip(next)
+                    .any(|(first, second)| match (&first.event, &second.event) {
+                        (
+                            WorldEvent::TxAccepted {
+                                node: a, txid: new, ..
+                            },
+                            WorldEvent::TxDropped {
+                                node: b, txid: old, ..
+                            },
+                        ) => {
+                            a == b
+                                && new != old
+                                && first.at_ms == second.at_ms
+                                && node.is_none_or(|want| NodeId(want) == *a)
+                        }
+                        _ => false,
+                    })
+            }
+            Predicate::BlockEdited { breaks, intact } => f.tools().any(|(_, o)| match o {
+                ToolOutput::BlockEdit { broken, .. } => {
+                    breaks.iter().all(|c| broken.contains(c))
+                        && intact.iter().all(|c| !broken.contains(c))
+                }
+                _ => false,
+            }),
+            Predicate::Inclusion { valid, min_leaves } => f.tools().any(|(_, o)| {
+                matches!(o, ToolOutput::Inclusion { valid: v, leaves, .. }
+                    if v == valid && leaves >= min_leaves)
+            }),
             Predicate::Verified {
                 valid,
                 key,
@@ -780,6 +886,29 @@ impl Predicate {
                     account(k, "signed.key", out);
                 }
             }
+            Predicate::Difficulty {
+                node: n,
+                at_least,
+                at_most,
+            } => {
+                node(n, "difficulty.node", out);
+                if at_least.is_none() && at_most.is_none() {
+                    out.push("`difficulty` needs `at_least` or `at_most`".to_owned());
+                }
+            }
+            Predicate::TxReplaced { node: n } => node(n, "tx_replaced.node", out),
+            Predicate::StaleBlocks { node: n, .. } => node(n, "stale_blocks.node", out),
+            Predicate::BlockEdited { breaks, intact } => {
+                if breaks.is_empty() && intact.is_empty() {
+                    out.push("`block_edited` needs `breaks` or `intact`".to_owned());
+                }
+                if let Some(c) = breaks.iter().find(|c| intact.contains(c)) {
+                    out.push(format!(
+                        "`block_edited`: {c:?} is in both `breaks` and `intact`, so it can never hold"
+                    ));
+                }
+            }
+            Predicate::Inclusion { .. } => {}
             Predicate::Verified { key, .. } => {
                 if let Some(k) = key
                     && !(k.len() == 64 && PublicKey::from_hex(k).is_ok())
@@ -813,6 +942,11 @@ impl Predicate {
             Predicate::Avalanche { .. } => "avalanche",
             Predicate::Signed { .. } => "signed",
             Predicate::Verified { .. } => "verified",
+            Predicate::Difficulty { .. } => "difficulty",
+            Predicate::TxReplaced { .. } => "tx_replaced",
+            Predicate::StaleBlocks { .. } => "stale_blocks",
+            Predicate::BlockEdited { .. } => "block_edited",
+            Predicate::Inclusion { .. } => "inclusion",
         }
     }
 }
@@ -847,7 +981,9 @@ mod tests {
                 "finalized" => "{ height = 1 }".to_owned(),
                 "block_zero_bits" | "avalanche" => "{ bits = 1 }".to_owned(),
                 "wallet_has" => "{ key = \"a\" }".to_owned(),
-                "verified" => "{ valid = true }".to_owned(),
+                "verified" | "inclusion" => "{ valid = true }".to_owned(),
+                "difficulty" => "{ at_least = 1 }".to_owned(),
+                "block_edited" => "{ breaks = [\"link\"] }".to_owned(),
                 _ => "{}".to_owned(),
             };
             let p: Predicate = toml::from_str(&format!("{name} = {body}")).unwrap();

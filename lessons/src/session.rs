@@ -11,7 +11,7 @@
 use sandbox_chain::world::{ActionOutcome, NodeId, World, WorldDigest};
 use serde::{Deserialize, Serialize};
 
-use crate::action::{LessonAction, ToolOutput};
+use crate::action::{LessonAction, ToolCtx, ToolOutput};
 use crate::lesson::{Lesson, Objective};
 use crate::predicate::{Facts, LogEntry};
 use crate::transcript::{LESSON_TRANSCRIPT_FORMAT_VERSION, LessonTranscript};
@@ -191,10 +191,11 @@ impl Session {
                 .map(Done::World)
                 .map_err(|e| e.to_string()),
             LessonAction::Tool(t) => {
-                let facts = self.facts();
-                let student = self.student;
-                let result = t.run(|key| facts.wallet_has_key(student, key));
-                result.map(Done::Tool).map_err(|e| e.to_string())
+                let ctx = ToolCtx {
+                    world: &self.world,
+                    student: self.student,
+                };
+                t.run(&ctx).map(Done::Tool).map_err(|e| e.to_string())
             }
         };
         self.log.push(LogEntry {

@@ -601,3 +601,82 @@ fn docs_examples_parse_and_cover_every_predicate_and_view() {
         );
     }
 }
+
+// ---- predicates added for lessons 06 to 11 ----
+
+fn send(amount: u64, fee: u64, nonce: Option<u64>) -> LessonAction {
+    LessonAction::World(Action::SendTransaction {
+        node: NodeId(0),
+        from: "alice".into(),
+        to: "bob".into(),
+        amount: Amount::new(amount),
+        fee: Amount::new(fee),
+        memo: String::new(),
+        nonce,
+    })
+}
+
+/// `tx_replaced` must not mistake a refused double spend (same nonce, fee
+/// not higher) for a replacement; only the higher fee counts.
+#[test]
+fn a_refused_double_spend_is_not_a_replacement() {
+    let l = lesson("11-mempool");
+    let (step, objective) = (1, 0);
+    assert_eq!(l.steps[step].objectives[objective].id, "replaced");
+    let mut s = Session::start(&l).unwrap();
+    s.apply(send(20, 0, None)).unwrap();
+    let same_fee = s.apply(send(21, 0, Some(0))).unwrap();
+    assert!(same_fee.result.is_err(), "{same_fee:?}");
+    assert!(
+        s.progress()[step].objectives[objective]
+            .done_after
+            .is_none()
+    );
+    let bumped = s.apply(send(20, 3, Some(0))).unwrap();
+    assert!(bumped.result.is_ok(), "{bumped:?}");
+    assert!(bumped.newly_done.contains(&(step, objective)));
+}
+
+#[test]
+fn a_block_without_room_for_a_transfer_is_refused() {
+    let e = errors_after("11-mempool", |t, _, _| {
+        replace(t, "block_txs = 3", "block_txs = 1")
+    });
+    assert!(
+        e.contains("lesson.toml:13:13:") && e.contains("`block_txs` counts the coinbase"),
+        "{e}"
+    );
+}
+
+#[test]
+fn block_edited_with_a_check_both_broken_and_intact_is_named() {
+    let e = errors_after("06-tamper-evidence", |t, _, _| {
+        replace(
+            t,
+            "block_edited = { breaks = [\"signature\"] }",
+            "block_edited = { breaks = [\"signature\"], intact = [\"signature\"] }",
+        )
+    });
+    assert!(e.contains("can never hold"), "{e}");
+}
+
+/// A light client's checks are recomputed on replay: a transcript that
+/// claims a different txid grades differently, never by what was recorded.
+#[test]
+fn inclusion_checks_are_graded_by_replay() {
+    let l = lesson("07-merkle");
+    let mut t = transcript(&l);
+    let real = "a30034dac296cf3fe35f3591c1d9bd27aab14eef2361d7f037f8009407df4bf5";
+    // Turn the valid check into a second invalid one: the world's digest
+    // is unchanged (tools do not touch it), the proof step now fails.
+    for a in &mut t.actions {
+        if let LessonAction::Tool(lessons::ToolAction::CheckInclusion { txid, .. }) = a
+            && txid == real
+        {
+            *txid = "c".repeat(64);
+        }
+    }
+    let r = grade(&l, &t.to_json(), "en").unwrap();
+    assert!(!r.complete());
+    assert!(!r.steps[1].complete && r.steps[2].complete, "{r:?}");
+}

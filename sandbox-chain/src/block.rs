@@ -584,6 +584,7 @@ impl Block {
         })
     }
 
+    // ANCHOR: apply
     /// Applies the block's transactions to `parent_ledger` (the ledger after
     /// the parent block) and returns the new ledger. The coinbase must pay
     /// exactly `reward` plus the fees (see [`Block::apply_with_receipts`]).
@@ -675,6 +676,7 @@ impl Block {
             })?;
         Ok((ledger, receipts))
     }
+    // ANCHOR_END: apply
 }
 
 /// The form and chain checks of a deploy or call inside a block (its

@@ -1007,6 +1007,7 @@ impl Chain {
         }
     }
 
+    // ANCHOR: fork_choice
     /// The candidate among `hashes` with more work than the tip (most work,
     /// then earliest arrival).
     fn best_of(&self, hashes: &[BlockHash]) -> Option<BlockHash> {
@@ -1023,6 +1024,7 @@ impl Chain {
             })
             .map(|(h, _)| *h)
     }
+    // ANCHOR_END: fork_choice
 
     /// The valid stored block with more work than the tip, if any.
     fn best_of_all(&self) -> Option<BlockHash> {

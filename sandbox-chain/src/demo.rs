@@ -162,4 +162,40 @@ mod tests {
                 .starts_with("line 1, column 1")
         );
     }
+
+    #[test]
+    fn a_single_block_round_trips_and_a_forged_one_is_refused() {
+        use crate::block::Block;
+        use crate::json::BlockRecord;
+        let chain = demo_chain(4, 2, 3).unwrap();
+        let record = BlockRecord::new(chain.tip_block());
+        let block = BlockRecord::import(&record.to_json(), chain.params()).unwrap();
+        assert_eq!(&block, chain.tip_block());
+        // Change the nonce to one that misses the target and record the
+        // new hash consistently: the proof of work is what fails.
+        let mut header = block.header;
+        header.nonce = (1..)
+            .map(|n| header.nonce.wrapping_add(n))
+            .find(|n| {
+                let mut h = header;
+                h.nonce = *n;
+                !h.meets_target()
+            })
+            .unwrap();
+        let forged = BlockRecord::new(&Block::new(header, block.txs.clone()));
+        let err = BlockRecord::import(&forged.to_json(), chain.params()).unwrap_err();
+        assert!(
+            err.to_string().contains("proof of work is missing"),
+            "{err}"
+        );
+        // Editing a field without the recorded hash is named.
+        let mut edited = record;
+        edited.header.timestamp_ms += 1;
+        let err = BlockRecord::import(&edited.to_json(), chain.params()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("block.header_hex: the file says"),
+            "{err}"
+        );
+    }
 }

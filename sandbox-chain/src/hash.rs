@@ -121,6 +121,7 @@ pub fn sha256(data: &[u8]) -> Hash256 {
     Hash256(Sha256::digest(data).into())
 }
 
+// ANCHOR: tagged_hash
 /// `SHA-256(tag || 0x00 || data)`: the hash used for everything on the chain.
 pub fn tagged_hash(domain: Domain, data: &[u8]) -> Hash256 {
     let mut h = Sha256::new();
@@ -129,6 +130,7 @@ pub fn tagged_hash(domain: Domain, data: &[u8]) -> Hash256 {
     h.update(data);
     Hash256(h.finalize().into())
 }
+// ANCHOR_END: tagged_hash
 
 /// A hex string that could not be read as a hash or key.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -149,6 +149,33 @@ pub struct TxRecord {
 }
 
 impl BlockRecord {
+    /// Reads one block from JSON (a record as written by
+    /// [`BlockRecord::to_json`]) and checks it: every recorded hash and hex
+    /// string against the fields, then every rule that needs no ledger
+    /// (proof of work on a PoW chain, Merkle root, coinbase, signatures).
+    /// The ledger rules are checked when it is inserted into a `Chain`.
+    pub fn import(json: &str, params: &ChainParams) -> Result<Block, ImportError> {
+        let record: BlockRecord = from_json_bounded(json)?;
+        let block = record.to_block("block")?;
+        block
+            .check_stateless(
+                params.chain_id,
+                params.max_block_txs,
+                params.consensus.is_proof_of_work(),
+            )
+            .map_err(|e| ImportError::Block {
+                index: 0,
+                error: ChainError::Block(e),
+            })?;
+        Ok(block)
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain data types cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
     /// The record of a block.
     pub fn new(block: &Block) -> Self {
         BlockRecord {

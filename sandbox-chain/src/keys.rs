@@ -88,6 +88,7 @@ impl PublicKey {
         hex::encode(self.as_bytes())
     }
 
+    // ANCHOR: address
     /// The address that funds for this key are sent to.
     pub fn address(&self) -> Address {
         let h = tagged_hash(Domain::Address, self.as_bytes());
@@ -95,6 +96,7 @@ impl PublicKey {
         a.copy_from_slice(h.as_bytes().get(..ADDRESS_LEN).unwrap_or(&[0; ADDRESS_LEN]));
         Address(a)
     }
+    // ANCHOR_END: address
 
     /// Checks `signature` over `tag || 0x00 || message` (strict ed25519:
     /// non-canonical and small-order encodings are refused).

@@ -160,6 +160,7 @@ impl Ledger {
         Ok(())
     }
 
+    // ANCHOR: check_transfer
     /// Checks a transfer against this ledger: nonce order and funds. The
     /// signature and form are checked by [`SignedTransfer::check_stateless`].
     pub fn check_transfer(&self, tx: &SignedTransfer) -> Result<(), TxError> {
@@ -190,6 +191,7 @@ impl Ledger {
         }
         Ok(())
     }
+    // ANCHOR_END: check_transfer
 
     /// Checks and applies a transfer, crediting the fee to `fee_to`. Every
     /// new value is computed before anything is written, so on error the

@@ -67,6 +67,13 @@ pub fn fuzz_decode(data: &[u8]) {
         let mut chain = chain::Chain::new(demo::demo_params());
         let _ = chain.insert(block);
     }
+    if let Ok(m) = consensus::bft::Message::decode(data) {
+        // What a world's BFT engine does first with a message it received.
+        let _ = m.height();
+        if let consensus::bft::Message::Proposal(p) = &m {
+            let _ = p.verify();
+        }
+    }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = json::ChainFile::import(text);
         let _ = tx::Transaction::from_json(text, 1);

@@ -108,6 +108,7 @@ pub fn empty_root() -> MerkleRoot {
     MerkleRoot::from_hash(tagged_hash(Domain::MerkleRoot, &0u32.to_be_bytes()))
 }
 
+// ANCHOR: next_level
 /// One level up: pairs neighbours, promotes an odd last node unchanged.
 fn next_level(level: &[Hash256]) -> Vec<Hash256> {
     level
@@ -119,6 +120,7 @@ fn next_level(level: &[Hash256]) -> Vec<Hash256> {
         })
         .collect()
 }
+// ANCHOR_END: next_level
 
 /// The leaf count as it is hashed into the root.
 ///
@@ -129,6 +131,7 @@ fn leaf_count_u32(txids: &[TxId]) -> u32 {
     u32::try_from(txids.len()).unwrap_or(u32::MAX)
 }
 
+// ANCHOR: merkle_root
 /// The Merkle root of `txids`, in the order given: `R(n, top)`, or
 /// [`empty_root`] for no transactions.
 pub fn merkle_root(txids: &[TxId]) -> MerkleRoot {
@@ -141,6 +144,7 @@ pub fn merkle_root(txids: &[TxId]) -> MerkleRoot {
         None => empty_root(),
     }
 }
+// ANCHOR_END: merkle_root
 
 /// Every level of the tree, for drawing it: `levels[0]` are the leaf hashes
 /// `L(txid)`, each next level is one step up, and the last level holds only

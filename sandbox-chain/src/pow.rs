@@ -383,6 +383,7 @@ impl Decode for Target {
     }
 }
 
+// ANCHOR: retarget
 /// The next target after a span of blocks took `actual_span_ms` instead of
 /// the `expected_span_ms` the chain aims for.
 ///
@@ -426,6 +427,7 @@ pub fn retarget(old: Target, actual_span_ms: u64, expected_span_ms: u64) -> Targ
     let new = scaled.max(lowest).min(highest).max(U256::ONE);
     Target(new.to_be_bytes())
 }
+// ANCHOR_END: retarget
 
 /// The number of bytes in a header's canonical encoding.
 pub const HEADER_LEN: usize = 124;
@@ -579,6 +581,7 @@ impl MineOutcome {
     }
 }
 
+// ANCHOR: mine_range
 /// Tries the nonces of `nonces` in increasing order (the header's own nonce
 /// is ignored) and stops at the first whose hash meets `header.target`.
 ///
@@ -598,6 +601,7 @@ pub fn mine_range(header: &Header, nonces: Range<u64>) -> MineOutcome {
     }
     MineOutcome::Exhausted { tried }
 }
+// ANCHOR_END: mine_range
 
 #[cfg(test)]
 mod tests {

@@ -45,6 +45,18 @@ fn golden_world_digest_replays_in_wasm32() {
     assert_eq!(Some(w.digest()), t.digest);
 }
 
+/// The golden BFT world (a permissioned consortium, governance, an
+/// equivocating validator, a lossy link) replays in wasm32 to the digest
+/// recorded natively (`tests/it/world_bft.rs` checks the same file): votes,
+/// certificates and their signatures are bit-identical on both platforms.
+#[wasm_bindgen_test]
+fn golden_bft_world_digest_replays_in_wasm32() {
+    use sandbox_chain::world::{Transcript, World};
+    let t = Transcript::from_json(include_str!("data/world_digest_bft.json")).unwrap();
+    let w = World::replay(&t).unwrap();
+    assert_eq!(Some(w.digest()), t.digest);
+}
+
 /// The benchmark function runs in wasm32 too (a small run; `cargo xtask
 /// bench` runs the full one).
 #[wasm_bindgen_test]

@@ -14,9 +14,35 @@ use crate::util::{self, cargo};
 
 /// Native benchmark targets, as (package, bench target). Add a line here to
 /// have `cargo xtask bench` run a new `harness = false` bench target.
-const NATIVE_BENCHES: &[(&str, &str)] = &[("sandbox-chain", "primitives")];
+const NATIVE_BENCHES: &[(&str, &str)] =
+    &[("sandbox-chain", "primitives"), ("sandbox-chain", "world")];
 
-pub(crate) fn run() -> Result<()> {
+/// The rate of CryptoJS hashing an 80-byte header, measured on these
+/// machines (TOOLCHAIN.md): the JS baseline the goal is stated
+/// against. A reference figure, not re-measured.
+const CRYPTOJS_HASHES_PER_S: f64 = 110_000.0;
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Options {
+    /// Skip the browser benchmark (no Chromium, no wasm build).
+    native_only: bool,
+}
+
+impl Options {
+    pub(crate) fn parse(args: &[String]) -> Result<Options> {
+        let mut options = Options::default();
+        for arg in args {
+            match arg.as_str() {
+                "--native-only" => options.native_only = true,
+                other => bail!("`cargo xtask bench` does not know `{other}` (try --native-only)"),
+            }
+        }
+        Ok(options)
+    }
+}
+
+pub(crate) fn run(options: Options) -> Result<()> {
     let mut results = Map::new();
     for (package, bench) in NATIVE_BENCHES {
         let stdout = util::output(&mut cargo(["bench", "-q", "-p", package, "--bench", bench]))
@@ -27,6 +53,9 @@ pub(crate) fn run() -> Result<()> {
             bail!("benchmark {package}/{bench} printed no `BENCH <name> <number>` line");
         }
         results.extend(found);
+    }
+    if !options.native_only {
+        results.extend(browser_results(&results)?);
     }
 
     let path = util::target_dir()?.join("bench.json");
@@ -39,6 +68,84 @@ pub(crate) fn run() -> Result<()> {
         merged
     );
     Ok(())
+}
+
+/// The chain's mining loop natively with sha2's portable (no SHA-NI)
+/// backend, then the app's benchmark page in headless Chromium, and the
+/// ratios of the browser's rates to the native ones of this run.
+fn browser_results(native: &Map<String, Value>) -> Result<Map<String, Value>> {
+    let target = util::target_dir()?;
+    let portable = util::output(
+        cargo([
+            "bench",
+            "-q",
+            "-p",
+            "sandbox-chain",
+            "--bench",
+            "primitives",
+        ])
+        .env("RUSTFLAGS", "--cfg sha2_backend=\"soft\"")
+        .env("CARGO_TARGET_DIR", target.join("bench-portable")),
+    )
+    .context("the portable-sha2 native benchmark failed")?;
+    let portable = parse_results(&portable)?;
+    let mut results = Map::new();
+    if let Some(rate) = portable.get("pow_mine_range_hashes_per_s") {
+        results.insert(
+            "native_portable_pow_mine_range_hashes_per_s".into(),
+            rate.clone(),
+        );
+    }
+
+    crate::browser::ensure_chromium()?;
+    let site = target.join("bench-dist");
+    crate::web::build(&site)?;
+    let checker = crate::browser::build_checker()?;
+    let server = crate::serve::spawn(site, 0)?;
+    let out = crate::browser::check(&checker, "bench", &server.url(), &[])?;
+    results.extend(parse_results(&out)?);
+
+    let get = |map: &Map<String, Value>, key: &str| map.get(key).and_then(Value::as_f64);
+    let one = get(&results, "browser_header_hashes_per_s_1_worker");
+    let all = get(&results, "browser_header_hashes_per_s_all_workers");
+    let verify = get(&results, "browser_ed25519_verify_per_s_1_worker");
+    let native_hash = get(native, "pow_mine_range_hashes_per_s");
+    let native_portable = get(&results, "native_portable_pow_mine_range_hashes_per_s");
+    let native_verify = get(native, "chain_ed25519_verify_per_s");
+    let mut ratios = Map::new();
+    let mut ratio = |name: &str, a: Option<f64>, b: Option<f64>| {
+        if let (Some(a), Some(b)) = (a, b)
+            && b > 0.0
+            && let Some(n) = serde_json::Number::from_f64(a / b)
+        {
+            ratios.insert(name.to_owned(), Value::Number(n));
+        }
+    };
+    ratio(
+        "browser_1_worker_vs_native_portable_hashing",
+        one,
+        native_portable,
+    );
+    ratio("browser_1_worker_vs_native_hashing", one, native_hash);
+    ratio(
+        "browser_all_workers_vs_native_1_core_hashing",
+        all,
+        native_hash,
+    );
+    ratio("browser_all_workers_vs_1_worker_hashing", all, one);
+    ratio(
+        "browser_1_worker_vs_cryptojs_reference_hashing",
+        one,
+        Some(CRYPTOJS_HASHES_PER_S),
+    );
+    ratio("browser_verify_vs_native_verify", verify, native_verify);
+    ratio(
+        "browser_world_vs_native_world_events",
+        get(&results, "browser_world_events_per_s_1_worker"),
+        get(native, "world_events_per_s"),
+    );
+    results.extend(ratios);
+    Ok(results)
 }
 
 /// The `BENCH <name> <number>` lines of a benchmark's output; other lines are

@@ -33,7 +33,7 @@ pub(crate) fn run(options: Options) -> Result<()> {
     let start = Instant::now();
     install_toolchain_parts(!options.quick)?;
 
-    let total = if options.quick { 3 } else { 7 };
+    let total = if options.quick { 3 } else { 8 };
     let mut steps = Steps::new(total);
     steps.run("fmt", || util::run(&mut cargo(["fmt", "--all", "--check"])))?;
     steps.run("clippy", || {
@@ -75,6 +75,10 @@ pub(crate) fn run(options: Options) -> Result<()> {
                 "sandbox-chain",
                 "-p",
                 "lessons",
+                "-p",
+                "web",
+                "-p",
+                "web-worker",
                 "--lib",
                 "--target",
                 WASM_TARGET,
@@ -91,6 +95,19 @@ pub(crate) fn run(options: Options) -> Result<()> {
                 .context("the wasm test runner was not built")?;
             run_wasm_tests(runner)
         })?;
+        steps.run("web components (headless Chromium)", || {
+            let runner = runner
+                .as_ref()
+                .context("the wasm test runner was not built")?;
+            run_browser_component_tests(runner)
+        })?;
+        steps.run(
+            "end-to-end (static site in headless Chromium)",
+            run_end_to_end,
+        )?;
+        // The book: every include resolves and every Rust snippet compiles
+        // and runs against the crates.
+        steps.run("book", || crate::book::run(crate::book::Options::default()))?;
     }
     println!(
         "xtask test: all {total} steps passed in {:.1} s",
@@ -165,23 +182,85 @@ fn install_toolchain_parts(wasm: bool) -> Result<()> {
         }
     }
     if wasm {
-        let targets = util::output(Command::new("rustup").args(["target", "list", "--installed"]))
-            .context("could not list the installed rustup targets")?;
-        if !targets.lines().any(|line| line.trim() == WASM_TARGET) {
-            util::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
-                .with_context(|| format!("could not install the {WASM_TARGET} target"))?;
-        }
+        install_wasm_target()?;
     }
+    Ok(())
+}
+
+/// Adds the wasm32 target with rustup if it is missing (no-op without rustup).
+pub(crate) fn install_wasm_target() -> Result<()> {
+    if !util::succeeds(Command::new("rustup").arg("--version")) {
+        return Ok(());
+    }
+    let targets = util::output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .context("could not list the installed rustup targets")?;
+    if !targets.lines().any(|line| line.trim() == WASM_TARGET) {
+        util::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+            .with_context(|| format!("could not install the {WASM_TARGET} target"))?;
+    }
+    Ok(())
+}
+
+/// Checks Cargo.lock: wasm-bindgen and wasm-bindgen-cli at one version.
+pub(crate) fn check_lock_versions() -> Result<()> {
+    let lock_path = util::project_root().join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path)
+        .with_context(|| format!("could not read {}", lock_path.display()))?;
+    check_wasm_bindgen_versions(&lock)
+}
+
+/// The web crate's component tests (`web/tests/browser.rs`), in headless
+/// Chromium through Debian's chromedriver.
+fn run_browser_component_tests(runner: &std::path::Path) -> Result<()> {
+    crate::browser::ensure_chromium()?;
+    let config = util::target_dir()?.join("webdriver.json");
+    let args: Vec<String> = crate::browser::CHROMIUM_FLAGS
+        .iter()
+        .map(|flag| flag.trim_start_matches("--").to_owned())
+        .collect();
+    let caps = serde_json::json!({ "goog:chromeOptions": { "args": args } });
+    std::fs::write(&config, caps.to_string())
+        .with_context(|| format!("could not write {}", config.display()))?;
+    util::run(
+        cargo([
+            "test",
+            "-p",
+            "web",
+            "--target",
+            WASM_TARGET,
+            "--test",
+            "browser",
+        ])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+        .env("CHROMEDRIVER", crate::browser::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &config)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    )
+}
+
+/// Builds the static site, serves it on 127.0.0.1 and runs `browser-check
+/// e2e` against it; screenshots go to `target/screenshots/`.
+fn run_end_to_end() -> Result<()> {
+    crate::browser::ensure_chromium()?;
+    let site = util::target_dir()?.join("e2e-dist");
+    crate::web::build(&site)?;
+    let checker = crate::browser::build_checker()?;
+    let server = crate::serve::spawn(site, 0)?;
+    let shots = util::target_dir()?.join("screenshots");
+    let out = crate::browser::check(
+        &checker,
+        "e2e",
+        &server.url(),
+        &[shots.to_string_lossy().as_ref()],
+    )?;
+    print!("{out}");
     Ok(())
 }
 
 /// Builds `wasm-test-runner` (wasm-bindgen-cli as a library) after checking
 /// that it matches the `wasm-bindgen` the tests are compiled against.
 fn build_wasm_test_runner() -> Result<std::path::PathBuf> {
-    let lock_path = util::project_root().join("Cargo.lock");
-    let lock = std::fs::read_to_string(&lock_path)
-        .with_context(|| format!("could not read {}", lock_path.display()))?;
-    check_wasm_bindgen_versions(&lock)?;
+    check_lock_versions()?;
     util::run(&mut cargo([
         "build",
         "-p",

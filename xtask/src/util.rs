@@ -95,14 +95,6 @@ pub(crate) fn target_dir() -> Result<PathBuf> {
     Ok(PathBuf::from(dir))
 }
 
-/// Rejects arguments to a command that takes none.
-pub(crate) fn no_more_args(command: &str, args: &[String]) -> Result<()> {
-    if let Some(arg) = args.first() {
-        bail!("`cargo xtask {command}` takes no arguments, got `{arg}`");
-    }
-    Ok(())
-}
-
 /// Seconds since `start`, for timing lines.
 pub(crate) fn seconds_since(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()

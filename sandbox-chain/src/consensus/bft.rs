@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::block::{Block, Seal};
 use crate::consensus::ValidatorSet;
-use crate::encode::{Decode, DecodeError, Encode, Reader, put_list};
+use crate::encode::{Decode, DecodeError, Encode, Reader, put_len, put_list};
 use crate::hash::{BlockHash, Domain};
 use crate::identity::MAX_VALIDATORS;
 use crate::keys::{Address, Keypair, PublicKey, Signature, SignedMessage, verify_batch};
@@ -192,6 +192,52 @@ impl Encode for Proposal {
     }
 }
 
+impl Decode for Proposal {
+    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let chain_id = r.u32("chain_id")?;
+        let height = r.u64("height")?;
+        let round = r.u32("round")?;
+        let block = BlockHash::decode_from(r)?;
+        let offset = r.offset();
+        let pol_round = match r.u8("pol_round choice")? {
+            0 => None,
+            1 => Some(r.u32("pol_round")?),
+            tag => {
+                return Err(DecodeError::UnknownTag {
+                    field: "pol_round choice",
+                    tag,
+                    offset,
+                });
+            }
+        };
+        Ok(Proposal {
+            chain_id,
+            height,
+            round,
+            block,
+            pol_round,
+        })
+    }
+}
+
+impl Encode for SignedVote {
+    fn encode_to(&self, out: &mut Vec<u8>) {
+        self.vote.encode_to(out);
+        self.validator.encode_to(out);
+        self.signature.encode_to(out);
+    }
+}
+
+impl Decode for SignedVote {
+    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(SignedVote {
+            vote: Vote::decode_from(r)?,
+            validator: PublicKey::decode_from(r)?,
+            signature: Signature::decode_from(r)?,
+        })
+    }
+}
+
 /// A proposal with the block itself and the proposer's signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedProposal {
@@ -233,6 +279,28 @@ impl SignedProposal {
                 .proposer
                 .verify(Domain::Proposal, &self.proposal.encode(), &self.signature)
                 .is_ok()
+    }
+}
+
+impl Encode for SignedProposal {
+    fn encode_to(&self, out: &mut Vec<u8>) {
+        self.proposal.encode_to(out);
+        self.block.encode_to(out);
+        self.proposer.encode_to(out);
+        self.signature.encode_to(out);
+        put_list(out, &self.pol_votes);
+    }
+}
+
+impl Decode for SignedProposal {
+    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(SignedProposal {
+            proposal: Proposal::decode_from(r)?,
+            block: Arc::new(Block::decode_from(r)?),
+            proposer: PublicKey::decode_from(r)?,
+            signature: Signature::decode_from(r)?,
+            pol_votes: r.list("pol_votes", MAX_VALIDATORS)?,
+        })
     }
 }
 
@@ -561,11 +629,60 @@ impl Message {
         }
     }
 
-    fn sender(&self) -> Option<&PublicKey> {
+    /// The validator that signed it (none for a decided block, which
+    /// anyone may forward).
+    pub fn sender(&self) -> Option<&PublicKey> {
         match self {
             Message::Proposal(p) => Some(&p.proposer),
             Message::Vote(v) => Some(&v.validator),
             Message::Decided { .. } => None,
+        }
+    }
+}
+
+/// Kind tags of [`Message`] in the canonical encoding.
+const MSG_PROPOSAL: u8 = 0;
+const MSG_VOTE: u8 = 1;
+const MSG_DECIDED: u8 = 2;
+
+/// `u8 kind || body`: `0` proposal (proposal bytes, block, proposer key,
+/// signature, u32 count of POL prevotes, each a signed vote), `1` signed
+/// vote (vote bytes, validator key, signature), `2` decided block (the
+/// block with its commit certificate as seal). Specified in
+/// `docs/encoding.md`.
+impl Encode for Message {
+    fn encode_to(&self, out: &mut Vec<u8>) {
+        match self {
+            Message::Proposal(p) => {
+                out.push(MSG_PROPOSAL);
+                p.encode_to(out);
+            }
+            Message::Vote(v) => {
+                out.push(MSG_VOTE);
+                v.encode_to(out);
+            }
+            Message::Decided { block } => {
+                out.push(MSG_DECIDED);
+                block.encode_to(out);
+            }
+        }
+    }
+}
+
+impl Decode for Message {
+    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let offset = r.offset();
+        match r.u8("BFT message kind")? {
+            MSG_PROPOSAL => Ok(Message::Proposal(SignedProposal::decode_from(r)?)),
+            MSG_VOTE => Ok(Message::Vote(SignedVote::decode_from(r)?)),
+            MSG_DECIDED => Ok(Message::Decided {
+                block: Arc::new(Block::decode_from(r)?),
+            }),
+            tag => Err(DecodeError::UnknownTag {
+                field: "BFT message kind",
+                tag,
+                offset,
+            }),
         }
     }
 }
@@ -676,6 +793,11 @@ pub struct BftEngine {
     future: Vec<Message>,
     /// Decided blocks by height, for nodes that fall behind.
     decided: BTreeMap<u64, Arc<Block>>,
+    /// Whether to wait after each decision until the driver calls
+    /// [`BftEngine::resume`] (see [`BftEngine::holding_after_commit`]).
+    hold_after_commit: bool,
+    /// Decided the height before; waiting for [`BftEngine::resume`].
+    held: bool,
 }
 
 /// At most this many messages for the next height are kept.
@@ -713,6 +835,154 @@ impl BftEngine {
             polka_acted: BTreeSet::new(),
             future: Vec::new(),
             decided: BTreeMap::new(),
+            hold_after_commit: false,
+            held: false,
+        }
+    }
+
+    /// The same engine, but after each decision it waits for
+    /// [`BftEngine::resume`] before starting the next height (messages for
+    /// that height are kept meanwhile). For a driver whose
+    /// [`BftApp::commit`] cannot store the block at once: the world's
+    /// engine stores it through an effect and resumes once the node's tip
+    /// has moved, so that proposals and the next validator set are read
+    /// from the chain with the decided block on it.
+    pub fn holding_after_commit(mut self) -> Self {
+        self.hold_after_commit = true;
+        self
+    }
+
+    /// Whether the engine has decided a height and waits for
+    /// [`BftEngine::resume`].
+    pub fn is_held(&self) -> bool {
+        self.held
+    }
+
+    /// Starts the height after the last decision (if the engine is held):
+    /// reads the validators from the app, starts round 0 and replays the
+    /// messages kept for this height.
+    pub fn resume(&mut self, app: &mut impl BftApp) -> Vec<Output> {
+        let mut out = Vec::new();
+        if self.held {
+            self.held = false;
+            self.validators = app.validators();
+            self.schedule_gossip(&mut out);
+            self.start_round(app, 0, &mut out);
+            for m in std::mem::take(&mut self.future) {
+                self.receive(app, m, &mut out);
+            }
+            self.progress(app, &mut out);
+        }
+        self.filter(out)
+    }
+
+    /// Starts again after the driver lost this engine's pending timeouts
+    /// (the node was down): keeps heights, rounds and locks, sends this
+    /// round's own messages again and schedules the timeouts the current
+    /// step needs. Starts the engine if it never started.
+    pub fn restart(&mut self, app: &mut impl BftApp) -> Vec<Output> {
+        if !self.started {
+            return self.start(app);
+        }
+        let mut out = Vec::new();
+        if !self.held {
+            self.prevote_timeout_set.clear();
+            self.precommit_timeout_set.clear();
+            self.gossip(&mut out);
+            if self.step == Step::Propose {
+                out.push(Output::Schedule {
+                    timeout: Timeout {
+                        kind: TimeoutKind::Propose,
+                        height: self.height,
+                        round: self.round,
+                    },
+                    after_ms: self.config.timeout_ms(TimeoutKind::Propose, self.round),
+                });
+            }
+            self.progress(app, &mut out);
+        }
+        self.filter(out)
+    }
+
+    /// Appends the engine's whole state in a canonical byte encoding (for a
+    /// state digest): height, round, step, flags, lock, valid block,
+    /// validators, blocks seen, proposals, votes, validity verdicts,
+    /// senders per round, timeouts set, messages kept for later and the
+    /// decided blocks' hashes, each map in key order.
+    pub fn encode_state(&self, out: &mut Vec<u8>) {
+        fn put_round_hash(out: &mut Vec<u8>, v: Option<(u32, BlockHash)>) {
+            match v {
+                None => out.push(0),
+                Some((r, h)) => {
+                    out.push(1);
+                    r.encode_to(out);
+                    h.encode_to(out);
+                }
+            }
+        }
+        fn put_rounds(out: &mut Vec<u8>, rounds: &BTreeSet<u32>) {
+            put_len(out, rounds.len());
+            for r in rounds {
+                r.encode_to(out);
+            }
+        }
+        self.height.encode_to(out);
+        self.round.encode_to(out);
+        out.push(match self.step {
+            Step::Propose => 0,
+            Step::Prevote => 1,
+            Step::Precommit => 2,
+        });
+        out.push(u8::from(self.started));
+        out.push(u8::from(self.held));
+        out.push(match self.behaviour {
+            Behaviour::Honest => 0,
+            Behaviour::Silent => 1,
+            Behaviour::Equivocating => 2,
+        });
+        put_round_hash(out, self.locked);
+        put_round_hash(out, self.valid);
+        put_list(out, self.validators.keys());
+        put_len(out, self.blocks.len());
+        for h in self.blocks.keys() {
+            h.encode_to(out);
+        }
+        put_len(out, self.proposals.len());
+        for (r, p) in &self.proposals {
+            r.encode_to(out);
+            p.proposal.encode_to(out);
+        }
+        put_len(out, self.votes.len());
+        for ((r, kind), by) in &self.votes {
+            r.encode_to(out);
+            out.push(kind.tag());
+            put_len(out, by.len());
+            for (k, vs) in by {
+                k.encode_to(out);
+                put_list(out, vs);
+            }
+        }
+        put_len(out, self.validity.len());
+        for (h, ok) in &self.validity {
+            h.encode_to(out);
+            out.push(u8::from(*ok));
+        }
+        put_len(out, self.seen_in_round.len());
+        for (r, who) in &self.seen_in_round {
+            r.encode_to(out);
+            put_len(out, who.len());
+            for k in who {
+                k.encode_to(out);
+            }
+        }
+        put_rounds(out, &self.prevote_timeout_set);
+        put_rounds(out, &self.precommit_timeout_set);
+        put_rounds(out, &self.polka_acted);
+        put_list(out, &self.future);
+        put_len(out, self.decided.len());
+        for (h, b) in &self.decided {
+            h.encode_to(out);
+            b.hash().encode_to(out);
         }
     }
 
@@ -779,7 +1049,9 @@ impl BftEngine {
     /// Handles a timeout scheduled earlier.
     pub fn on_timeout(&mut self, app: &mut impl BftApp, timeout: Timeout) -> Vec<Output> {
         let mut out = Vec::new();
-        if timeout.kind == TimeoutKind::Gossip && timeout.height == self.height {
+        if self.held {
+            // Timeouts belong to the height just decided.
+        } else if timeout.kind == TimeoutKind::Gossip && timeout.height == self.height {
             self.gossip(&mut out);
         } else if timeout.height == self.height && timeout.round == self.round {
             match (timeout.kind, self.step) {
@@ -987,6 +1259,13 @@ impl BftEngine {
             }
             return;
         }
+        if self.held {
+            // Decided the height before; the driver has not resumed yet.
+            if height == self.height && self.future.len() < MAX_FUTURE {
+                self.future.push(message);
+            }
+            return;
+        }
         if height > self.height {
             if height == self.height.saturating_add(1) && self.future.len() < MAX_FUTURE {
                 self.future.push(message);
@@ -1118,7 +1397,7 @@ impl BftEngine {
         // Each pass either changes the step, round or height, or stops;
         // the bound only guards against a bug looping forever.
         for _ in 0..1_000 {
-            if !self.started || !self.step_once(app, out) {
+            if !self.started || self.held || !self.step_once(app, out) {
                 return;
             }
         }
@@ -1331,7 +1610,6 @@ impl BftEngine {
         }));
         self.decided.insert(height, block);
         self.height = height.saturating_add(1);
-        self.validators = app.validators();
         self.locked = None;
         self.valid = None;
         self.blocks.clear();
@@ -1342,6 +1620,11 @@ impl BftEngine {
         self.prevote_timeout_set.clear();
         self.precommit_timeout_set.clear();
         self.polka_acted.clear();
+        if self.hold_after_commit {
+            self.held = true;
+            return;
+        }
+        self.validators = app.validators();
         self.schedule_gossip(out);
         self.start_round(app, 0, out);
         for m in std::mem::take(&mut self.future) {

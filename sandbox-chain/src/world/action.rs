@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 use crate::amount::Amount;
 use crate::contract::Value;
 use crate::hash::{BlockHash, TxId};
+use crate::identity::GovernanceError;
 use crate::keys::Address;
 use crate::tx::SignedTransfer;
 
 use super::engine::{Behaviour, NodeId};
+use super::permissioned::ChangeSpec;
 use crate::mempool::MempoolError;
 
 /// The most events one action may process; an action that would run
@@ -239,6 +241,28 @@ pub enum Action {
         /// How many.
         events: u64,
     },
+    /// On a permissioned chain: the admin key `admin` in `node`'s wallet
+    /// proposes `change` as the consortium's next governance change, with
+    /// its own approval; the proposal is gossiped to the other nodes.
+    ProposeChange {
+        /// The node whose wallet holds the admin key.
+        node: NodeId,
+        /// Name of the admin key.
+        admin: String,
+        /// The change, keys by name.
+        change: ChangeSpec,
+    },
+    /// On a permissioned chain: the admin key `admin` in `node`'s wallet
+    /// approves a proposal the node has received. Once admins of a
+    /// majority of organisations approve, block producers include it.
+    ApproveChange {
+        /// The node whose wallet holds the admin key.
+        node: NodeId,
+        /// Name of the admin key.
+        admin: String,
+        /// The change, as proposed.
+        change: ChangeSpec,
+    },
 }
 
 /// A condition to run a world until.
@@ -361,4 +385,29 @@ pub enum ActionError {
         "\"{0}\" is not a contract: write its 40-digit hex address or <key name>/<nonce of the deploy>"
     )]
     BadContract(String),
+    /// A governance action the consortium's rules refuse.
+    #[error("{0}")]
+    Governance(GovernanceError),
+    /// The node already holds a proposal of this change.
+    #[error("{node} already holds a proposal of this change: approve it instead")]
+    AlreadyProposed {
+        /// The node.
+        node: NodeId,
+    },
+    /// The node holds no proposal of this change (yet).
+    #[error(
+        "{node} has no proposal of this change to approve (propose it first, or wait until the proposal reaches {node})"
+    )]
+    NoSuchProposal {
+        /// The node.
+        node: NodeId,
+    },
+    /// The admin already approved.
+    #[error("{admin} already approved this change")]
+    AlreadyApproved {
+        /// The node.
+        node: NodeId,
+        /// The admin's address.
+        admin: Address,
+    },
 }

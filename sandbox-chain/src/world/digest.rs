@@ -81,8 +81,13 @@ impl World {
     ///    of transactions it has seen, its wallet (name, address) in name
     ///    order, mining power (u64), behaviour (u8), finalised block (u8
     ///    flag, then height and hash), blocks it asked for (hash, time) in
-    ///    hash order, and its engine's state bytes
-    ///    ([`Engine::encode_state`](super::Engine::encode_state));
+    ///    hash order, its engine's state bytes
+    ///    ([`Engine::encode_state`](super::Engine::encode_state)), and on a
+    ///    permissioned chain only (a fact of the configuration, the same
+    ///    for the whole world) its membership root
+    ///    ([`Membership::root`](crate::identity::Membership::root)) and
+    ///    its governance proposals (count, then each proposal's canonical
+    ///    bytes, length-prefixed, in the order of their governance bytes);
     /// 3. the network: each node's partition group (u32), cut links
     ///    (u32, u32) and link overrides (ends, latency u64, jitter u64,
     ///    loss u16), in link order;
@@ -90,8 +95,9 @@ impl World {
     ///    0 and (from, to, departure, lost flag, message) for a message or
     ///    1 and (node, tag) for a timer, or 2 and (node, peer, block hash,
     ///    attempt u32) for a block request's retry; a message is its kind's tag (0 tx,
-    ///    1 inv, 2 getblock, 3 block, 4 engine) then the transaction id or
-    ///    block hash, or the engine kind and payload;
+    ///    1 inv, 2 getblock, 3 block, 4 engine, 5 governance) then the
+    ///    transaction id or block hash, the engine kind and payload, or the
+    ///    proposal's canonical bytes (length-prefixed);
     /// 5. the number of events in the event log and of actions in the
     ///    action log (u64 each).
     ///
@@ -153,6 +159,16 @@ impl World {
             let mut state = Vec::new();
             engine.encode_state(&mut state);
             put_bytes(&mut b, &state);
+            // Permissioned chains only (whether a chain has a consortium
+            // is fixed by its configuration): the membership root and the
+            // governance proposals held.
+            if let Some(m) = n.chain.membership() {
+                m.root().encode_to(&mut b);
+                put_len(&mut b, n.governance.len());
+                for g in n.governance.values() {
+                    put_bytes(&mut b, &g.encode());
+                }
+            }
         }
 
         put_len(&mut b, self.net.group.len());
@@ -205,6 +221,10 @@ impl World {
                             b.push(4);
                             put_str(&mut b, e.kind);
                             put_bytes(&mut b, &e.payload);
+                        }
+                        Message::Governance(g) => {
+                            b.push(5);
+                            put_bytes(&mut b, &g.encode());
                         }
                     }
                 }

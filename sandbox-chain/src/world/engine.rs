@@ -15,6 +15,7 @@
 //! engine's own canonical bytes. The world delivers them with the same
 //! latency, jitter, loss and partitions as every other message.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::block::Block;
 use crate::chain::Chain;
 use crate::hash::BlockHash;
+use crate::identity::SignedGovernance;
 use crate::keys::{Address, Keypair};
 
 use crate::mempool::Mempool;
@@ -166,6 +168,38 @@ pub enum Effect {
     },
     /// A line for the event log ("round 2: no quorum, moving on").
     Note(String),
+    /// Insert a block this node did not produce but knows to be final (a
+    /// BFT decision, sealed with its commit certificate): stored as if
+    /// received from `from` (whose missing ancestors the node then asks
+    /// for), or, with no `from`, announced to the neighbours. Not logged as
+    /// produced.
+    ImportBlock {
+        /// The block, shared.
+        block: Arc<Block>,
+        /// The node it came from, if another.
+        from: Option<NodeId>,
+    },
+    /// Proof that a validator broke the protocol, for the event log.
+    Evidence {
+        /// The validator caught.
+        validator: Address,
+        /// The height.
+        height: u64,
+        /// The round.
+        round: u32,
+        /// What it did.
+        offence: Offence,
+    },
+}
+
+/// A protocol violation an engine can prove.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Offence {
+    /// Two different signed votes of one kind in one round.
+    DoubleVote,
+    /// Two different signed proposals for one round.
+    DoubleProposal,
 }
 
 /// A consensus engine: one instance per node.
@@ -196,6 +230,8 @@ pub struct NodeCtx<'a> {
     pub(crate) peers: &'a [NodeId],
     pub(crate) node_count: u32,
     pub(crate) rng: &'a mut ChaCha8Rng,
+    /// Governance changes waiting for a block (permissioned chains).
+    pub(crate) governance: &'a BTreeMap<Vec<u8>, SignedGovernance>,
 }
 
 impl fmt::Debug for NodeCtx<'_> {

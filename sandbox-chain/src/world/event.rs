@@ -9,7 +9,8 @@ use crate::hash::{BlockHash, TxId};
 use crate::keys::Address;
 use crate::tx::TxError;
 
-use super::engine::{Behaviour, NodeId};
+use super::engine::{Behaviour, NodeId, Offence};
+use crate::identity::Change;
 use crate::mempool::MempoolError;
 
 /// One entry of the event log.
@@ -286,5 +287,42 @@ pub enum WorldEvent {
         node: NodeId,
         /// The text.
         text: String,
+    },
+    /// A node's consensus engine caught a validator breaking the protocol
+    /// (BFT: two different votes or proposals for one step).
+    Evidence {
+        /// The node that caught it.
+        node: NodeId,
+        /// The validator.
+        validator: Address,
+        /// The height.
+        height: u64,
+        /// The round.
+        round: u32,
+        /// What it did.
+        offence: Offence,
+    },
+    /// An admin approved (or proposed) a governance change on a node.
+    ChangeApproved {
+        /// The node whose wallet signed.
+        node: NodeId,
+        /// The admin.
+        admin: Address,
+        /// The change.
+        change: Change,
+        /// Organisations whose admins have approved so far.
+        organisations: usize,
+        /// Organisations needed (a majority).
+        needed: usize,
+    },
+    /// A governance change took effect on a node's chain (its block is on
+    /// the node's canonical chain).
+    GovernanceApplied {
+        /// The node.
+        node: NodeId,
+        /// The block's height.
+        height: u64,
+        /// The change.
+        change: Change,
     },
 }

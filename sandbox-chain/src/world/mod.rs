@@ -22,11 +22,14 @@
 
 pub mod action;
 pub mod bench;
+pub mod bft;
 mod digest;
 pub mod engine;
 pub mod event;
 pub mod islands;
 pub mod net;
+pub mod permissioned;
+pub mod poa;
 pub mod pow;
 pub mod scenario;
 pub mod transcript;
@@ -41,23 +44,28 @@ use serde::{Deserialize, Serialize};
 use crate::amount::Amount;
 use crate::block::{Block, TxReceipt};
 use crate::chain::{Allocation, BlockInfo, Chain, ChainError, ChainParams, Placement, TipChange};
+use crate::consensus::Consensus;
 use crate::contract::{
     Call, Contract, Deploy, Fault, FaultKind, Program, Value, contract_address, examples, vm,
 };
 use crate::hash::{BlockHash, TxId};
+use crate::identity::SignedGovernance;
 use crate::keys::{Address, Keypair};
 use crate::ledger::Account;
 use crate::mempool::{DEFAULT_CAPACITY, Evicted, EvictionReason, Mempool, MempoolError};
-use crate::tx::{SignedTransfer, Transaction, Transfer};
+use crate::tx::{SignedTransfer, Transaction, Transfer, TxError};
 
 pub use action::{
     Action, ActionError, ActionOutcome, Arg, ContractCode, DEFAULT_GAS_LIMIT, DEFAULT_MAX_EVENTS,
     NamedArg, Until,
 };
+pub use bft::BftNode;
 pub use digest::{WORLD_STATE_TAG, WorldDigest};
-pub use engine::{Behaviour, Effect, Engine, EngineInput, EngineMsg, NodeCtx, NodeId};
+pub use engine::{Behaviour, Effect, Engine, EngineInput, EngineMsg, NodeCtx, NodeId, Offence};
 pub use event::{LoggedEvent, TxRejectKind, WorldEvent};
 pub use net::{LinkConfig, Message, NetworkConfig, Topology};
+pub use permissioned::{ChangeSpec, ConsortiumConfig, OrganisationConfig};
+pub use poa::PoaEngine;
 pub use pow::PowEngine;
 pub use transcript::{ReplayError, TRANSCRIPT_FORMAT_VERSION, Transcript};
 
@@ -118,13 +126,62 @@ pub enum EngineConfig {
     /// Proof of work, most-work chain ([`PowEngine`]).
     #[default]
     ProofOfWork,
+    /// Proof of authority: the authorities take turns sealing blocks
+    /// ([`PoaEngine`]).
+    ProofOfAuthority {
+        /// Names of the authorities' keys, in rotation order; a node whose
+        /// name is listed seals with its own key. Empty: every node.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        validators: Vec<String>,
+        /// The in-turn authority seals `period_ms` after the parent block;
+        /// others from twice that (the chain's `target_block_time_ms`).
+        #[serde(default = "default_block_time_ms")]
+        period_ms: u64,
+    },
+    /// Tendermint-style BFT: validators vote each block final ([`BftNode`]).
+    Bft {
+        /// Names of the validators' keys, in proposer rotation order; a
+        /// node whose name is listed votes with its own key. Empty: every
+        /// node.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        validators: Vec<String>,
+        /// The pause after each decision before the next height starts;
+        /// timeouts scale with it (`BftConfig::for_block_time`).
+        #[serde(default = "default_block_time_ms")]
+        block_time_ms: u64,
+    },
 }
+
+fn default_block_time_ms() -> u64 {
+    DEFAULT_BLOCK_TIME_MS
+}
+
+/// The default block time (authority period, BFT pause) in a world: 1 s.
+pub const DEFAULT_BLOCK_TIME_MS: u64 = 1_000;
 
 impl EngineConfig {
     /// A fresh engine for `node`.
-    pub fn build(&self, _node: NodeId, _config: &WorldConfig) -> Box<dyn Engine> {
+    pub fn build(&self, _node: NodeId, config: &WorldConfig) -> Box<dyn Engine> {
         match self {
             EngineConfig::ProofOfWork => Box::new(PowEngine::new()),
+            EngineConfig::ProofOfAuthority { .. } => {
+                Box::new(PoaEngine::new(config.validator_names()))
+            }
+            EngineConfig::Bft { block_time_ms, .. } => {
+                let holders = config
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (Keypair::from_name(&c.name).public(), node_id(i)))
+                    .collect();
+                let count = u32::try_from(config.nodes.len()).unwrap_or(u32::MAX);
+                Box::new(BftNode::new(
+                    config.params().chain_id,
+                    *block_time_ms,
+                    holders,
+                    count,
+                ))
+            }
         }
     }
 }
@@ -146,6 +203,9 @@ pub struct WorldConfig {
     /// The consensus engine.
     #[serde(default)]
     pub engine: EngineConfig,
+    /// The organisations of a permissioned chain (absent: a public chain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consortium: Option<ConsortiumConfig>,
 }
 
 impl WorldConfig {
@@ -164,6 +224,48 @@ impl WorldConfig {
                 .collect(),
             network: NetworkConfig::default(),
             engine: EngineConfig::ProofOfWork,
+            consortium: None,
+        }
+    }
+
+    /// `n` nodes named `node-0`, `node-1`, ... all validators of a BFT
+    /// chain with 1 s blocks, full mesh: the lesson default is `bft(4)`
+    /// (f = 1).
+    pub fn bft(n: u32) -> Self {
+        WorldConfig {
+            engine: EngineConfig::Bft {
+                validators: Vec::new(),
+                block_time_ms: DEFAULT_BLOCK_TIME_MS,
+            },
+            ..WorldConfig::pow(n, 0, 0)
+        }
+    }
+
+    /// `n` nodes named `node-0`, `node-1`, ... all authorities of a
+    /// proof-of-authority chain with a 1 s period, full mesh.
+    pub fn poa(n: u32) -> Self {
+        WorldConfig {
+            engine: EngineConfig::ProofOfAuthority {
+                validators: Vec::new(),
+                period_ms: DEFAULT_BLOCK_TIME_MS,
+            },
+            ..WorldConfig::pow(n, 0, 0)
+        }
+    }
+
+    /// The names of the validators (authorities) of a PoA or BFT world:
+    /// the engine's list, or every node's name; none for proof of work.
+    pub fn validator_names(&self) -> Vec<String> {
+        match &self.engine {
+            EngineConfig::ProofOfWork => Vec::new(),
+            EngineConfig::ProofOfAuthority { validators, .. }
+            | EngineConfig::Bft { validators, .. } => {
+                if validators.is_empty() {
+                    self.nodes.iter().map(|n| n.name.clone()).collect()
+                } else {
+                    validators.clone()
+                }
+            }
         }
     }
 
@@ -173,6 +275,25 @@ impl WorldConfig {
             ChainSpec::Lesson { bits } => ChainParams::lesson(*bits, Vec::new()),
             ChainSpec::Params(p) => p.clone(),
         };
+        // A chain spec that names no consensus takes the engine's, with the
+        // validators' keys and the engine's block time.
+        if params.consensus.is_proof_of_work() {
+            let validators = permissioned::keys_of(&self.validator_names());
+            match &self.engine {
+                EngineConfig::ProofOfWork => {}
+                EngineConfig::ProofOfAuthority { period_ms, .. } => {
+                    params = params.with_consensus(Consensus::Authority { validators });
+                    params.target_block_time_ms = (*period_ms).max(1);
+                }
+                EngineConfig::Bft { block_time_ms, .. } => {
+                    params = params.with_consensus(Consensus::Bft { validators });
+                    params.target_block_time_ms = (*block_time_ms).max(1);
+                }
+            }
+        }
+        if let Some(c) = &self.consortium {
+            params = params.with_consortium(c.build());
+        }
         params
             .allocations
             .extend(self.funds.iter().map(|f| Allocation {
@@ -197,6 +318,9 @@ pub enum WorldError {
     /// Two nodes share a name (so they would share a key).
     #[error("two nodes are named \"{0}\"; each node needs its own name")]
     DuplicateName(String),
+    /// A validator set that cannot work.
+    #[error("the validators {0}")]
+    Validators(String),
 }
 
 /// One entry of the action log.
@@ -296,6 +420,8 @@ pub(crate) struct Node {
     /// Relays handed to this node by a relayer, by source chain (the
     /// latest replaces an earlier one), waiting for its next block.
     pub(crate) relays: BTreeMap<u32, Transaction>,
+    /// Governance proposals by their governance bytes (permissioned chains).
+    pub(crate) governance: BTreeMap<Vec<u8>, SignedGovernance>,
 }
 
 #[derive(Debug)]
@@ -368,6 +494,7 @@ impl World {
                 return Err(WorldError::DuplicateName(c.name.clone()));
             }
         }
+        check_validators(&config)?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let count = u32::try_from(n).unwrap_or(u32::MAX);
         let net = Network::new(&config.network, count, &mut rng);
@@ -394,6 +521,7 @@ impl World {
                 seen_txs: BTreeSet::new(),
                 finalized: None,
                 relays: BTreeMap::new(),
+                governance: BTreeMap::new(),
             })
             .collect();
         let engines = (0..n)
@@ -932,8 +1060,27 @@ impl World {
                     out.events = out.events.saturating_add(1);
                 }
             }
+            Action::ProposeChange {
+                node,
+                admin,
+                change,
+            } => return self.approve_change(*node, admin, change, true),
+            Action::ApproveChange {
+                node,
+                admin,
+                change,
+            } => return self.approve_change(*node, admin, change, false),
         }
         Ok(out)
+    }
+
+    fn node_ref(&self, node: NodeId) -> Result<&Node, ActionError> {
+        self.nodes
+            .get(node.index())
+            .ok_or(ActionError::UnknownNode {
+                node,
+                count: self.node_count(),
+            })
     }
 
     fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, ActionError> {
@@ -1222,6 +1369,7 @@ impl World {
             Message::Engine(msg) => {
                 self.run_engine(to, EngineInput::Message { from, msg: &msg });
             }
+            Message::Governance(g) => self.receive_governance(to, &g, from),
         }
     }
 
@@ -1282,10 +1430,17 @@ impl World {
         if !n.seen_txs.insert(txid) {
             return Ok(txid);
         }
-        let admitted = match tx.as_ref() {
+        // On a permissioned chain, only members may send.
+        let outsider = tx.sender_nonce().and_then(|(from, _)| {
+            n.chain
+                .membership()
+                .and_then(|m| m.check_sender(from).err())
+        });
+        let admitted = match (outsider, tx.as_ref()) {
+            (Some(e), _) => Err(MempoolError::Tx(TxError::NotAMember(e))),
             // A relay waits beside the mempool (it has no sender or fee):
             // the latest per source chain, for the node's next block.
-            Transaction::Relay(r) => match n.chain.ledger().bridge(r.source_chain) {
+            (None, Transaction::Relay(r)) => match n.chain.ledger().bridge(r.source_chain) {
                 None => Err(MempoolError::Tx(crate::tx::TxError::NoBridge {
                     source_chain: r.source_chain,
                 })),
@@ -1300,7 +1455,7 @@ impl World {
                         }
                     }),
             },
-            _ => n.pool.add_tx(Transaction::clone(&tx), n.chain.ledger()),
+            (None, _) => n.pool.add_tx(Transaction::clone(&tx), n.chain.ledger()),
         };
         match admitted {
             Ok(a) => {
@@ -1417,6 +1572,7 @@ impl World {
         // Relays now on the chain are no longer pending.
         let chain = &n.chain;
         n.relays.retain(|_, r| chain.find_tx(&r.id()).is_none());
+        self.governance_after_tip(node, &tc.connected);
         for e in report.not_readmitted.into_iter().chain(report.evicted) {
             self.log_evicted(node, e);
         }
@@ -1467,6 +1623,7 @@ impl World {
             peers: self.net.peers(node),
             node_count: count,
             rng: &mut self.rng,
+            governance: &n.governance,
         };
         let effects = engine.handle(&mut ctx, input);
         for e in effects {
@@ -1516,6 +1673,25 @@ impl World {
                 self.log(WorldEvent::Finalized { node, height, hash });
             }
             Effect::Note(text) => self.log(WorldEvent::Note { node, text }),
+            Effect::ImportBlock { block, from } => {
+                let hash = block.hash();
+                let announce = from.is_none() && self.behaviour(node) != Some(Behaviour::Withhold);
+                if self.receive_block(node, block, from) && announce {
+                    self.broadcast(node, &Message::Inv(hash), None);
+                }
+            }
+            Effect::Evidence {
+                validator,
+                height,
+                round,
+                offence,
+            } => self.log(WorldEvent::Evidence {
+                node,
+                validator,
+                height,
+                round,
+                offence,
+            }),
         }
     }
 }
@@ -1594,6 +1770,29 @@ pub fn arg_value(a: &Arg) -> Result<Value, ActionError> {
             Value::Bytes(crate::hash::sha256(t.as_bytes()).as_bytes().to_vec())
         }
     })
+}
+
+/// Refuses a PoA or BFT world whose validator set cannot work: none, too
+/// many, or a name twice.
+fn check_validators(config: &WorldConfig) -> Result<(), WorldError> {
+    if matches!(config.engine, EngineConfig::ProofOfWork) {
+        return Ok(());
+    }
+    let names = config.validator_names();
+    if names.is_empty() || names.len() > crate::identity::MAX_VALIDATORS as usize {
+        return Err(WorldError::Validators(format!(
+            "must number 1 to {}, not {}",
+            crate::identity::MAX_VALIDATORS,
+            names.len()
+        )));
+    }
+    let mut seen = BTreeSet::new();
+    for n in &names {
+        if !seen.insert(n.as_str()) {
+            return Err(WorldError::Validators(format!("list \"{n}\" twice")));
+        }
+    }
+    Ok(())
 }
 
 /// For a block held as an orphan, the oldest missing ancestor of its

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::block::Block;
 use crate::hash::BlockHash;
+use crate::identity::SignedGovernance;
 use crate::tx::Transaction;
 
 use super::engine::{EngineMsg, NodeId};
@@ -85,6 +86,8 @@ pub enum Message {
     Block(Arc<Block>),
     /// A consensus engine's message.
     Engine(EngineMsg),
+    /// A governance proposal with the approvals its sender holds.
+    Governance(Arc<SignedGovernance>),
 }
 
 impl Message {
@@ -96,6 +99,7 @@ impl Message {
             Message::GetBlock(_) => "getblock",
             Message::Block(_) => "block",
             Message::Engine(m) => m.kind,
+            Message::Governance(_) => "governance",
         }
     }
 
@@ -131,6 +135,11 @@ impl Message {
             Message::GetBlock(h) => format!("send block {}", h.short()),
             Message::Block(b) => format!("block {} at height {}", b.hash().short(), b.height()),
             Message::Engine(m) => format!("{} ({} bytes)", m.kind, m.payload.len()),
+            Message::Governance(g) => format!(
+                "governance change {} with {} approvals",
+                g.governance.nonce,
+                g.approvals.len()
+            ),
         }
     }
 }

@@ -14,6 +14,26 @@ const SCENARIOS: &[(&str, &str)] = &[
         "double-spend-51",
         include_str!("../../scenarios/double-spend-51.json"),
     ),
+    (
+        "bft-equivocating-f",
+        include_str!("../../scenarios/bft-equivocating-f.json"),
+    ),
+    (
+        "bft-halt-f-plus-1",
+        include_str!("../../scenarios/bft-halt-f-plus-1.json"),
+    ),
+    (
+        "bft-partition-heal",
+        include_str!("../../scenarios/bft-partition-heal.json"),
+    ),
+    (
+        "poa-rotation",
+        include_str!("../../scenarios/poa-rotation.json"),
+    ),
+    (
+        "permissioned-outsider",
+        include_str!("../../scenarios/permissioned-outsider.json"),
+    ),
 ];
 
 /// Why a scenario could not be loaded.

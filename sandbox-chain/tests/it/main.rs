@@ -13,3 +13,4 @@ mod islands;
 mod support;
 mod vectors;
 mod world;
+mod world_bft;

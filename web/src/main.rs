@@ -1,0 +1,5 @@
+//! The browser entry point: mounts the app (everything else is in the library).
+
+fn main() {
+    web::mount();
+}
