@@ -842,3 +842,26 @@ mod bridge_properties {
         }
     }
 }
+
+/// The destination may run another consensus: a BFT chain B takes relays
+/// from a proof-of-work chain A in the blocks its validators decide.
+#[test]
+fn a_bft_chain_mints_for_locks_on_a_proof_of_work_chain() {
+    let mut config = IslandsConfig::two_chains(2, 4, 0, &[("alice", 1_000)], 1_000, 2);
+    let mut b = sandbox_chain::world::WorldConfig::bft(4);
+    b.funds = config.chains[1].world.funds.clone();
+    config.chains[1].world = b;
+    let mut i = Islands::new(config).unwrap();
+    let l = lock(&i, 0, 70);
+    run(&mut i, vec![l]);
+    run(&mut i, mine(A, 0));
+    run(&mut i, mine(A, 1));
+    run(&mut i, vec![IslandsAction::AdvanceTime { ms: 30_000 }]);
+    assert_eq!(wrapped(&i), 70);
+    let b = i.world(B).unwrap();
+    assert!(
+        b.events()
+            .iter()
+            .any(|e| matches!(e.event, WorldEvent::Finalized { .. }))
+    );
+}
