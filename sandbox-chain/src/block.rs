@@ -10,8 +10,11 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
+use crate::bridge::mint::RelayReceipt;
 use crate::consensus::bft::{CertificateError, CommitCertificate};
 use crate::consensus::poa::AuthoritySeal;
+use crate::contract::tx::{ContractTx, ContractTxError};
+use crate::contract::{Receipt, apply_call, apply_deploy};
 use crate::encode::{Decode, DecodeError, Encode, Reader, put_list};
 use crate::hash::{BlockHash, Domain, MerkleRoot, TxId};
 use crate::identity::GovernanceError;
@@ -82,7 +85,8 @@ pub enum BlockError {
     },
     /// The coinbase pays more or less than the reward plus fees.
     #[error(
-        "block {height}: the coinbase pays {found} but must pay exactly the reward {reward} plus the fees {fees}"
+        "block {height}: the coinbase pays {found} but must pay exactly the reward {reward} plus the fees {fees}{}",
+        if *gas_fees == Amount::ZERO { String::new() } else { format!(" plus the gas fees {gas_fees}") }
     )]
     CoinbaseAmount {
         /// Height of the block.
@@ -93,6 +97,9 @@ pub enum BlockError {
         reward: Amount,
         /// The fees of the block's transfers.
         fees: Amount,
+        /// What the block's deploys and calls paid for gas:
+        /// Σ `gas_used × gas_price` over their receipts.
+        gas_fees: Amount,
     },
     /// Too many transactions.
     #[error("block {height} has {count} transactions but at most {max} are allowed")]
@@ -432,7 +439,7 @@ impl Block {
                 });
             }
             Some(Transaction::Coinbase(_)) => {}
-            Some(Transaction::Transfer(_) | Transaction::Governance(_)) => {
+            Some(_) => {
                 return Err(BlockError::FirstNotCoinbase { height });
             }
         }
@@ -477,6 +484,29 @@ impl Block {
                         .map_err(|e| tx_error(TxError::Governance(e)))?;
                     signing.push((index, g.governance.signing_bytes()));
                 }
+                Transaction::Deploy(d) => {
+                    check_contract_form(&d.tx, chain_id).map_err(|error| BlockError::Tx {
+                        height,
+                        index,
+                        error,
+                    })?;
+                    signing.push((index, d.tx.encode()));
+                }
+                Transaction::Relay(r) => {
+                    r.check_form().map_err(|e| BlockError::Tx {
+                        height,
+                        index,
+                        error: TxError::BadRelay(e),
+                    })?;
+                }
+                Transaction::Call(c) => {
+                    check_contract_form(&c.tx, chain_id).map_err(|error| BlockError::Tx {
+                        height,
+                        index,
+                        error,
+                    })?;
+                    signing.push((index, c.tx.encode()));
+                }
             }
         }
         // One batch for every signature of the block; `owners[i]` is the
@@ -500,7 +530,25 @@ impl Block {
                         owners.push((*index, j));
                     }
                 }
-                Some(Transaction::Coinbase(_)) | None => {}
+                Some(Transaction::Deploy(d)) => {
+                    items.push(SignedMessage {
+                        key: &d.tx.from,
+                        domain: Domain::Deploy,
+                        message: bytes,
+                        signature: &d.signature,
+                    });
+                    owners.push((*index, 0));
+                }
+                Some(Transaction::Call(c)) => {
+                    items.push(SignedMessage {
+                        key: &c.tx.from,
+                        domain: Domain::Call,
+                        message: bytes,
+                        signature: &c.signature,
+                    });
+                    owners.push((*index, 0));
+                }
+                Some(Transaction::Coinbase(_) | Transaction::Relay(_)) | None => {}
             }
         }
         verify_batch(&items).map_err(|(i, _)| {
@@ -516,6 +564,14 @@ impl Block {
                 Some(Transaction::Transfer(t)) => TxError::BadSignature {
                     from: t.transfer.sender(),
                 },
+                Some(Transaction::Deploy(d)) => ContractTxError::BadSignature {
+                    from: d.tx.from.address(),
+                }
+                .into(),
+                Some(Transaction::Call(c)) => ContractTxError::BadSignature {
+                    from: c.tx.from.address(),
+                }
+                .into(),
                 _ => TxError::BadSignature {
                     from: Address::default(),
                 },
@@ -531,47 +587,84 @@ impl Block {
     // ANCHOR: apply
     /// Applies the block's transactions to `parent_ledger` (the ledger after
     /// the parent block) and returns the new ledger. The coinbase must pay
-    /// exactly `reward` plus the fees. Call [`Block::check_stateless`] first:
-    /// this does not re-verify signatures.
+    /// exactly `reward` plus the fees (see [`Block::apply_with_receipts`]).
+    /// Call [`Block::check_stateless`] first: this does not re-verify
+    /// signatures.
     pub fn apply(&self, parent_ledger: &Ledger, reward: Amount) -> Result<Ledger, BlockError> {
+        self.apply_with_receipts(parent_ledger, reward)
+            .map(|(ledger, _)| ledger)
+    }
+
+    /// [`Block::apply`], also returning the receipt of every deploy and
+    /// call, in block order.
+    ///
+    /// The transactions run in order on the parent's ledger; each fee goes
+    /// to the coinbase's recipient as it is paid (a transfer's `fee`, a
+    /// contract transaction's `gas_used × gas_price`, faulted ones
+    /// included). Then the coinbase must pay exactly
+    ///
+    /// ```text
+    /// reward + Σ transfer fees + Σ gas_used × gas_price over the receipts
+    /// ```
+    ///
+    /// and the reward is credited. A transaction that is invalid on the
+    /// ledger (nonce, funds) makes the whole block invalid; a contract that
+    /// faults does not (it is reverted and pays its gas).
+    pub fn apply_with_receipts(
+        &self,
+        parent_ledger: &Ledger,
+        reward: Amount,
+    ) -> Result<(Ledger, BlockReceipts), BlockError> {
         let height = self.header.height;
         let coinbase = self
             .coinbase()
             .ok_or(BlockError::FirstNotCoinbase { height })?;
         let mut ledger = parent_ledger.clone();
         let mut fees = Amount::ZERO;
+        let mut gas_fees = Amount::ZERO;
+        let mut receipts = BlockReceipts::default();
         for (index, tx) in self.txs.iter().enumerate().skip(1) {
-            let t = match tx {
-                Transaction::Transfer(t) => t,
-                // Governance changes the membership, not the ledger: the
-                // chain applies them (see `identity`).
-                Transaction::Governance(_) => continue,
-                Transaction::Coinbase(_) => {
-                    return Err(BlockError::ExtraCoinbase { height, index });
-                }
-            };
-            ledger
-                .apply_transfer(t, coinbase.to)
-                .map_err(|error| BlockError::Tx {
-                    height,
-                    index,
-                    error,
-                })?;
-            fees = fees.checked_add(t.transfer.fee).ok_or(BlockError::Tx {
+            let tx_error = |error| BlockError::Tx {
                 height,
                 index,
-                error: TxError::Overflow {
+                error,
+            };
+            if let Transaction::Coinbase(_) = tx {
+                return Err(BlockError::ExtraCoinbase { height, index });
+            }
+            let paid = apply_transaction(&mut ledger, tx, height, coinbase.to).map_err(tx_error)?;
+            let overflow = || {
+                tx_error(TxError::Overflow {
                     what: "the block's fees",
-                },
-            })?;
+                })
+            };
+            match paid {
+                Paid::Fee(fee) => fees = fees.checked_add(fee).ok_or_else(overflow)?,
+                Paid::Gas(receipt) => {
+                    gas_fees = gas_fees.checked_add(receipt.fee).ok_or_else(overflow)?;
+                    receipts.contracts.push(TxReceipt {
+                        index: u32::try_from(index).unwrap_or(u32::MAX),
+                        txid: tx.id(),
+                        receipt,
+                    });
+                }
+                Paid::Relay(receipt) => receipts.relays.push(RelayTxReceipt {
+                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                    txid: tx.id(),
+                    receipt,
+                }),
+            }
         }
-        let owed = reward.checked_add(fees);
+        let owed = reward
+            .checked_add(fees)
+            .and_then(|o| o.checked_add(gas_fees));
         if owed != Some(coinbase.amount) {
             return Err(BlockError::CoinbaseAmount {
                 height,
                 found: coinbase.amount,
                 reward,
                 fees,
+                gas_fees,
             });
         }
         ledger
@@ -581,9 +674,90 @@ impl Block {
                 index: 0,
                 error,
             })?;
-        Ok(ledger)
+        Ok((ledger, receipts))
     }
     // ANCHOR_END: apply
+}
+
+/// The form and chain checks of a deploy or call inside a block (its
+/// signature is checked with the block's batch).
+fn check_contract_form<T: ContractTx>(tx: &T, chain_id: u32) -> Result<(), TxError> {
+    tx.check_form()?;
+    if tx.chain_id() != chain_id {
+        return Err(TxError::WrongChain {
+            expected: chain_id,
+            found: tx.chain_id(),
+        });
+    }
+    Ok(())
+}
+
+/// What a transaction paid the block producer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Paid {
+    /// A transfer's fee (zero for governance).
+    Fee(Amount),
+    /// A deploy's or call's receipt; `receipt.fee` is what its gas cost.
+    Gas(Receipt),
+    /// A relay pays nothing; its receipt says what the bridge took.
+    Relay(RelayReceipt),
+}
+
+/// Applies one transaction of a block at `height` to `ledger`, paying fees
+/// to `fee_to`. On `Err` the ledger is unchanged. Signatures are not
+/// checked here. A coinbase pays nothing and changes nothing (the block
+/// credits it); governance changes the membership, not the ledger (the
+/// chain applies it, see `identity`).
+pub fn apply_transaction(
+    ledger: &mut Ledger,
+    tx: &Transaction,
+    height: u64,
+    fee_to: Address,
+) -> Result<Paid, TxError> {
+    match tx {
+        Transaction::Transfer(t) => {
+            ledger.apply_transfer(t, fee_to)?;
+            Ok(Paid::Fee(t.transfer.fee))
+        }
+        Transaction::Deploy(d) => Ok(Paid::Gas(apply_deploy(ledger, d, height, fee_to)?)),
+        Transaction::Call(c) => Ok(Paid::Gas(apply_call(ledger, c, height, fee_to)?)),
+        Transaction::Relay(r) => Ok(Paid::Relay(ledger.apply_relay(r)?)),
+        Transaction::Coinbase(_) | Transaction::Governance(_) => Ok(Paid::Fee(Amount::ZERO)),
+    }
+}
+
+/// The receipts of one block's deploys, calls and relays, in block order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockReceipts {
+    /// Deploys and calls.
+    pub contracts: Vec<TxReceipt>,
+    /// Relays (headers and lock proofs from another chain).
+    pub relays: Vec<RelayTxReceipt>,
+}
+
+/// The receipt of a relay in a block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelayTxReceipt {
+    /// The relay's position in the block.
+    pub index: u32,
+    /// The relay.
+    pub txid: TxId,
+    /// Headers taken, light client tip, minted, refused.
+    pub receipt: RelayReceipt,
+}
+
+/// The receipt of a deploy or call in a block, for wallets, explorers and
+/// lessons.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TxReceipt {
+    /// The transaction's position in the block.
+    pub index: u32,
+    /// The transaction.
+    pub txid: TxId,
+    /// Gas used, fee, fault (with its line), events, returned value.
+    pub receipt: Receipt,
 }
 
 impl Encode for Block {

@@ -16,7 +16,11 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
-use crate::block::{Block, BlockError, Seal};
+use crate::block::{
+    Block, BlockError, BlockReceipts, Paid, RelayTxReceipt, Seal, TxReceipt, apply_transaction,
+};
+use crate::bridge::mint::vault_address;
+use crate::bridge::{LightClient, MintBridge};
 use crate::consensus::{Consensus, ValidatorSet, poa};
 use crate::hash::{BlockHash, TxId};
 use crate::identity::GovernanceError;
@@ -58,6 +62,21 @@ pub struct ChainParams {
     /// where anyone may send transactions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consortium: Option<Consortium>,
+    /// Lock-and-mint bridges from other chains: for each, the source
+    /// chain's parameters (all its light client trusts) and the depth a
+    /// lock needs. Absent in JSON: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bridges: Vec<BridgeParams>,
+}
+
+/// A lock-and-mint bridge from another chain into this one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BridgeParams {
+    /// The source chain's parameters (a proof-of-work chain).
+    pub source: Box<ChainParams>,
+    /// Confirmations a lock needs on the source chain before it mints.
+    pub min_confirmations: u64,
 }
 
 /// A starting balance.
@@ -85,6 +104,7 @@ impl ChainParams {
             allocations,
             consensus: Consensus::ProofOfWork,
             consortium: None,
+            bridges: Vec::new(),
         }
     }
 
@@ -145,9 +165,23 @@ impl ChainParams {
         )
     }
 
-    /// The ledger right after genesis.
+    /// The ledger right after genesis: the allocations, and an empty
+    /// bridge (a light client knowing only the source's genesis) per
+    /// [`BridgeParams`], its vault at `bridge::mint::vault_address(source,
+    /// this chain)`.
     pub fn genesis_ledger(&self) -> Ledger {
         let mut ledger = Ledger::new();
+        for b in &self.bridges {
+            let source = b.source.chain_id;
+            ledger.set_bridge(
+                source,
+                MintBridge::new(
+                    LightClient::new(&b.source),
+                    vault_address(source, self.chain_id),
+                    b.min_confirmations,
+                ),
+            );
+        }
         for tx in self.genesis_block().txs {
             if let Transaction::Coinbase(c) = tx {
                 // Cannot overflow: genesis_block saturates merged amounts,
@@ -306,6 +340,10 @@ pub struct Chain {
     undo: BTreeMap<BlockHash, LedgerUndo>,
     /// Where each canonical transaction is.
     tx_index: BTreeMap<TxId, BlockHash>,
+    /// Receipts of the deploys and calls of every block ever connected. A
+    /// block's receipts depend only on its ancestry, so they never change
+    /// and stay when a reorg disconnects it.
+    receipts: BTreeMap<BlockHash, Arc<BlockReceipts>>,
     ledger: Ledger,
     next_seq: u64,
     genesis_block: Arc<Block>,
@@ -346,6 +384,7 @@ impl Chain {
             canonical: vec![hash],
             undo: BTreeMap::new(),
             tx_index,
+            receipts: BTreeMap::new(),
             ledger,
             next_seq: 1,
             genesis_block: genesis,
@@ -480,6 +519,31 @@ impl Chain {
         ))
     }
 
+    /// The receipts of the deploys and calls of a block that has been on
+    /// the canonical chain (empty for a block without any; `None` for a
+    /// block never connected).
+    pub fn receipts(&self, block: &BlockHash) -> Option<&[TxReceipt]> {
+        self.receipts.get(block).map(|r| &r.contracts[..])
+    }
+
+    /// The receipts of the relays of a block that has been on the
+    /// canonical chain.
+    pub fn relay_receipts(&self, block: &BlockHash) -> Option<&[RelayTxReceipt]> {
+        self.receipts.get(block).map(|r| &r.relays[..])
+    }
+
+    /// The receipt of a canonical deploy or call, with its block.
+    pub fn receipt(&self, txid: &TxId) -> Option<(BlockHash, &TxReceipt)> {
+        let block = *self.tx_index.get(txid)?;
+        let r = self
+            .receipts
+            .get(&block)?
+            .contracts
+            .iter()
+            .find(|r| r.txid == *txid)?;
+        Some((block, r))
+    }
+
     /// The target a child of `parent` must carry. Every
     /// `retarget_interval` blocks the target is scaled by how long the last
     /// blocks took compared with how long they should have taken.
@@ -527,10 +591,43 @@ impl Chain {
         transfers: Vec<SignedTransfer>,
         timestamp_ms: u64,
     ) -> Block {
+        self.block_template_txs(
+            miner,
+            transfers.into_iter().map(Transaction::Transfer).collect(),
+            timestamp_ms,
+        )
+    }
+
+    /// An unmined block on top of the tip with `txs` (transfers, deploys,
+    /// calls, governance; in order, as given, even if one does not apply:
+    /// a lesson may build an invalid block on purpose). They are run on a
+    /// copy of the tip's ledger to learn what the deploys and calls pay for
+    /// gas, and the coinbase pays `miner` the reward plus every fee (see
+    /// [`Block::apply_with_receipts`]; a transfer counts its `fee` whether
+    /// or not it applies, a contract transaction that does not apply
+    /// counts nothing).
+    pub fn block_template_txs(
+        &self,
+        miner: Address,
+        txs: Vec<Transaction>,
+        timestamp_ms: u64,
+    ) -> Block {
         let parent = self.tip_block();
         let height = parent.height().saturating_add(1);
-        let fees =
-            Amount::checked_sum(transfers.iter().map(|t| t.transfer.fee)).unwrap_or(Amount::MAX);
+        let mut scratch = self.ledger.clone();
+        let mut fees = Amount::ZERO;
+        let mut included = Vec::with_capacity(txs.len().saturating_add(1));
+        for tx in txs {
+            if matches!(tx, Transaction::Coinbase(_)) {
+                continue;
+            }
+            let paid = match apply_transaction(&mut scratch, &tx, height, miner) {
+                Ok(Paid::Gas(receipt)) => receipt.fee,
+                Ok(Paid::Fee(_) | Paid::Relay(_)) | Err(_) => tx.fee(),
+            };
+            fees = fees.checked_add(paid).unwrap_or(Amount::MAX);
+            included.push(tx);
+        }
         let coinbase = Coinbase {
             height,
             to: miner,
@@ -540,10 +637,10 @@ impl Chain {
                 .checked_add(fees)
                 .unwrap_or(Amount::MAX),
         };
-        let mut txs = Vec::with_capacity(transfers.len().saturating_add(1));
-        txs.push(Transaction::Coinbase(coinbase));
-        txs.extend(transfers.into_iter().map(Transaction::Transfer));
-        let txids: Vec<TxId> = txs.iter().map(Transaction::id).collect();
+        let mut all = Vec::with_capacity(included.len().saturating_add(1));
+        all.push(Transaction::Coinbase(coinbase));
+        all.extend(included);
+        let txids: Vec<TxId> = all.iter().map(Transaction::id).collect();
         Block::new(
             Header {
                 chain_id: self.params.chain_id,
@@ -556,7 +653,7 @@ impl Chain {
                     .unwrap_or(parent.header.target),
                 nonce: 0,
             },
-            txs,
+            all,
         )
     }
 
@@ -800,14 +897,16 @@ impl Chain {
                 error,
             };
             match tx {
-                Transaction::Transfer(t) => before
-                    .check_sender(&t.transfer.from)
-                    .map_err(|e| tx_error(e.into()))?,
+                Transaction::Transfer(_) | Transaction::Deploy(_) | Transaction::Call(_) => {
+                    if let Some((from, _)) = tx.sender_nonce() {
+                        before.check_sender(from).map_err(|e| tx_error(e.into()))?;
+                    }
+                }
                 Transaction::Governance(g) => {
                     let current = after.as_ref().unwrap_or(before);
                     after = Some(current.apply(g).map_err(|e| tx_error(e.into()))?);
                 }
-                Transaction::Coinbase(_) => {}
+                Transaction::Coinbase(_) | Transaction::Relay(_) => {}
             }
         }
         let membership = match after {
@@ -1022,7 +1121,8 @@ impl Chain {
             return Ok(());
         };
         let block = Arc::clone(&entry.block);
-        let next = block.apply(&self.ledger, self.params.block_reward)?;
+        let (next, receipts) = block.apply_with_receipts(&self.ledger, self.params.block_reward)?;
+        self.receipts.insert(*hash, Arc::new(receipts));
         self.undo.insert(*hash, self.ledger.diff_from(&next));
         self.ledger = next;
         for txid in block.txids() {

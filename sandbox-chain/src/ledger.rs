@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
+use crate::bridge::MintBridge;
+use crate::bridge::mint::RelayReceipt;
+use crate::bridge::relay::Relay;
 use crate::contract::Contract;
 use crate::encode::{Encode, put_len};
 use crate::hash::{Domain, StateRoot, tagged_hash};
@@ -37,6 +40,11 @@ pub struct Ledger {
     /// Deployed contracts (their coins are in `accounts`, like anyone's).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     contracts: BTreeMap<Address, Contract>,
+    /// Lock-and-mint bridges from other chains, by source chain id: each a
+    /// light client of the source and the wrapped coins minted. Not in the
+    /// JSON form (it is rebuilt by replaying the blocks).
+    #[serde(skip)]
+    bridges: BTreeMap<u32, MintBridge>,
 }
 
 /// What a block changed, to undo it in a reorg: the prior value of every
@@ -47,6 +55,8 @@ pub struct LedgerUndo {
     pub accounts: Vec<(Address, Option<Account>)>,
     /// Contracts before.
     pub contracts: Vec<(Address, Option<Contract>)>,
+    /// Bridges before.
+    pub bridges: Vec<(u32, Option<MintBridge>)>,
 }
 
 impl Ledger {
@@ -83,6 +93,33 @@ impl Ledger {
     /// The contract at `address`, if one is deployed there.
     pub fn contract(&self, address: &Address) -> Option<&Contract> {
         self.contracts.get(address)
+    }
+
+    /// The bridge from chain `source`, if this chain has one.
+    pub fn bridge(&self, source: u32) -> Option<&MintBridge> {
+        self.bridges.get(&source)
+    }
+
+    /// Every bridge, by source chain id.
+    pub fn bridges(&self) -> impl Iterator<Item = (&u32, &MintBridge)> {
+        self.bridges.iter()
+    }
+
+    /// Installs a bridge (at genesis).
+    pub(crate) fn set_bridge(&mut self, source: u32, bridge: MintBridge) {
+        self.bridges.insert(source, bridge);
+    }
+
+    /// Applies a relay to the bridge from its source chain. `Err` (and no
+    /// change) if this chain has no bridge from that chain.
+    pub fn apply_relay(&mut self, relay: &Relay) -> Result<RelayReceipt, TxError> {
+        let bridge = self
+            .bridges
+            .get_mut(&relay.source_chain)
+            .ok_or(TxError::NoBridge {
+                source_chain: relay.source_chain,
+            })?;
+        Ok(bridge.apply_relay(relay))
     }
 
     /// Every deployed contract, in address order.
@@ -210,6 +247,12 @@ impl Ledger {
                 None => self.contracts.remove(address),
             };
         }
+        for (source, bridge) in &previous.bridges {
+            match bridge {
+                Some(b) => self.bridges.insert(*source, b.clone()),
+                None => self.bridges.remove(source),
+            };
+        }
     }
 
     /// The prior value of every account that differs between `self` (before)
@@ -218,6 +261,7 @@ impl Ledger {
         LedgerUndo {
             accounts: diff_maps(&self.accounts, &after.accounts),
             contracts: diff_maps(&self.contracts, &after.contracts),
+            bridges: diff_maps(&self.bridges, &after.bridges),
         }
     }
 
@@ -225,7 +269,10 @@ impl Ledger {
     /// count || (address || balance || nonce)*)`, accounts in address order.
     /// If any contract is deployed, the contracts follow: `count ||
     /// (address || Contract encoding)*` in address order (a ledger without
-    /// contracts hashes exactly as before contracts existed).
+    /// contracts hashes exactly as before contracts existed). If the chain
+    /// has bridges, they follow: `count || (source chain u32 || bridge
+    /// state)*` in chain id order (see `MintBridge::encode_state`); a
+    /// contract count of 0 comes first if there are no contracts.
     pub fn state_root(&self) -> StateRoot {
         let mut bytes =
             Vec::with_capacity(self.accounts.len().saturating_mul(36).saturating_add(4));
@@ -234,11 +281,18 @@ impl Ledger {
             address.encode_to(&mut bytes);
             account.encode_to(&mut bytes);
         }
-        if !self.contracts.is_empty() {
+        if !self.contracts.is_empty() || !self.bridges.is_empty() {
             put_len(&mut bytes, self.contracts.len());
             for (address, contract) in &self.contracts {
                 address.encode_to(&mut bytes);
                 contract.encode_to(&mut bytes);
+            }
+        }
+        if !self.bridges.is_empty() {
+            put_len(&mut bytes, self.bridges.len());
+            for (source, bridge) in &self.bridges {
+                source.encode_to(&mut bytes);
+                bridge.encode_state(&mut bytes);
             }
         }
         StateRoot::from_hash(tagged_hash(Domain::LedgerState, &bytes))
@@ -246,10 +300,10 @@ impl Ledger {
 }
 
 /// The prior value of every key of `before` that differs in `after`.
-fn diff_maps<V: Clone + PartialEq>(
-    before: &BTreeMap<Address, V>,
-    after: &BTreeMap<Address, V>,
-) -> Vec<(Address, Option<V>)> {
+fn diff_maps<K: Ord + Copy, V: Clone + PartialEq>(
+    before: &BTreeMap<K, V>,
+    after: &BTreeMap<K, V>,
+) -> Vec<(K, Option<V>)> {
     let mut changed = Vec::new();
     for (address, value) in after {
         let prior = before.get(address);

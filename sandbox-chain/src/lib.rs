@@ -49,10 +49,18 @@ pub fn fuzz_decode(data: &[u8]) {
     if let Ok(header) = pow::Header::decode(data) {
         let _ = header.meets_target();
     }
-    if let Ok(tx) = tx::Transaction::decode(data)
-        && let Some(t) = tx.as_transfer()
-    {
-        let _ = t.check_stateless(1);
+    if let Ok(tx) = tx::Transaction::decode(data) {
+        // Every kind (transfers, governance, deploys, calls): the stateless
+        // checks, a run on a funded ledger, and the mempool's admission.
+        let _ = tx.check_stateless(1);
+        let params = demo::demo_params();
+        let mut ledger = params.genesis_ledger();
+        if let Some((key, _)) = tx.sender_nonce() {
+            let _ = ledger.credit(key.address(), amount::Amount::new(1_000_000));
+        }
+        let _ = block::apply_transaction(&mut ledger, &tx, 1, keys::Address::default());
+        let mut pool = mempool::Mempool::new(1, 10);
+        let _ = pool.add_tx(tx, &ledger);
     }
     if let Ok(block) = block::Block::decode(data) {
         let _ = block.check_stateless(block.header.chain_id, block::MAX_BLOCK_TXS, true);

@@ -1,5 +1,16 @@
 //! The mempool: valid transfers waiting for a block, one pool per node.
 //!
+//! Contract deploys and calls wait here too, under the same rules: they
+//! carry the sender's next nonce like a transfer, and what they may spend
+//! counts as their "amount plus fee": `gas_limit × gas_price` for a deploy,
+//! `value + gas_limit × gas_price` for a call (the most they can cost; the
+//! receipt says what they did cost). Their "fee" for ordering, replacement
+//! and eviction is that most they can pay, `gas_limit × gas_price`. The
+//! transfer-only accessors ([`Mempool::get`], [`Mempool::iter`],
+//! [`Mempool::pending_from`], [`Mempool::select`]) skip them; the `_txs`
+//! ones ([`Mempool::add_tx`], [`Mempool::iter_txs`], [`Mempool::select_txs`],
+//! ...) show every kind.
+//!
 //! # The rules
 //!
 //! A transfer is admitted ([`Mempool::add`]) only if it would be valid in a
@@ -63,6 +74,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
+use crate::block::{Paid, apply_transaction};
+use crate::contract::tx::max_fee;
 use crate::hash::TxId;
 use crate::keys::Address;
 use crate::ledger::Ledger;
@@ -154,6 +167,14 @@ pub enum MempoolError {
         /// The pool's capacity.
         capacity: usize,
     },
+    /// Coinbases and governance changes do not wait in a mempool.
+    #[error(
+        "a {kind} does not go through the mempool: only transfers, deploys and calls do (a coinbase is made by the block producer)"
+    )]
+    NotPoolable {
+        /// "coinbase" or "governance change".
+        kind: &'static str,
+    },
 }
 
 /// Why a transfer left the pool without being selected by this node.
@@ -198,15 +219,22 @@ impl fmt::Display for EvictionReason {
     }
 }
 
-/// A transfer that left the pool, and why.
+/// A transaction that left the pool, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Evicted {
     /// Its id.
     pub id: TxId,
-    /// The transfer.
-    pub transfer: SignedTransfer,
+    /// The transaction (a transfer, deploy or call).
+    pub tx: Transaction,
     /// Why it left.
     pub reason: EvictionReason,
+}
+
+impl Evicted {
+    /// The transfer, if it was one.
+    pub fn transfer(&self) -> Option<&SignedTransfer> {
+        self.tx.as_transfer()
+    }
 }
 
 /// A successful admission.
@@ -229,31 +257,67 @@ pub struct ReorgReport {
     pub evicted: Vec<Evicted>,
 }
 
-/// A pending transfer with what the pool needs of it at hand.
+/// A pending transaction with what the pool needs of it at hand.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Entry {
-    transfer: SignedTransfer,
+    tx: Transaction,
     sender: Address,
-    /// Amount plus fee.
+    nonce: u64,
+    /// What it pays the producer: a transfer's fee, a contract
+    /// transaction's `gas_limit × gas_price`.
+    fee: Amount,
+    /// The most it can take from the sender: amount plus fee, or value
+    /// plus `gas_limit × gas_price`.
     total: Amount,
 }
 
 impl Entry {
-    fn new(transfer: SignedTransfer) -> Result<Entry, TxError> {
-        let total = transfer.transfer.total()?;
+    fn new(tx: Transaction) -> Result<Entry, MempoolError> {
+        let (sender, nonce, fee, total) = match &tx {
+            Transaction::Transfer(t) => (
+                t.transfer.sender(),
+                t.transfer.nonce,
+                t.transfer.fee,
+                t.transfer.total()?,
+            ),
+            Transaction::Deploy(d) => {
+                let max = max_fee(d.tx.gas_limit, d.tx.gas_price).map_err(TxError::from)?;
+                (d.tx.from.address(), d.tx.nonce, max, max)
+            }
+            Transaction::Call(c) => {
+                let max = max_fee(c.tx.gas_limit, c.tx.gas_price).map_err(TxError::from)?;
+                let total = max.checked_add(c.tx.value).ok_or(TxError::Overflow {
+                    what: "max fee + value",
+                })?;
+                (c.tx.from.address(), c.tx.nonce, max, total)
+            }
+            Transaction::Coinbase(_) => {
+                return Err(MempoolError::NotPoolable { kind: "coinbase" });
+            }
+            Transaction::Governance(_) => {
+                return Err(MempoolError::NotPoolable {
+                    kind: "governance change",
+                });
+            }
+            Transaction::Relay(_) => {
+                return Err(MempoolError::NotPoolable { kind: "relay" });
+            }
+        };
         Ok(Entry {
-            sender: transfer.transfer.sender(),
-            transfer,
+            tx,
+            sender,
+            nonce,
+            fee,
             total,
         })
     }
 
     fn fee(&self) -> Amount {
-        self.transfer.transfer.fee
+        self.fee
     }
 
     fn nonce(&self) -> u64 {
-        self.transfer.transfer.nonce
+        self.nonce
     }
 }
 
@@ -319,25 +383,49 @@ impl Mempool {
         self.entries.contains_key(id)
     }
 
-    /// The pending transfer `id`.
+    /// The pending transfer `id` (`None` for a deploy or call: see
+    /// [`Mempool::get_tx`]).
     pub fn get(&self, id: &TxId) -> Option<&SignedTransfer> {
-        self.entries.get(id).map(|e| &e.transfer)
+        self.entries.get(id).and_then(|e| e.tx.as_transfer())
     }
 
-    /// Every pending transfer, highest fee first (equal fees: smaller id first).
+    /// The pending transaction `id`, of any kind.
+    pub fn get_tx(&self, id: &TxId) -> Option<&Transaction> {
+        self.entries.get(id).map(|e| &e.tx)
+    }
+
+    /// Every pending transfer, highest fee first (equal fees: smaller id
+    /// first). Deploys and calls are skipped: see [`Mempool::iter_txs`].
     pub fn iter(&self) -> impl Iterator<Item = (&TxId, &SignedTransfer)> {
+        self.iter_txs()
+            .filter_map(|(id, tx)| tx.as_transfer().map(|t| (id, t)))
+    }
+
+    /// Every pending transaction, highest fee first (equal fees: smaller id
+    /// first).
+    pub fn iter_txs(&self) -> impl Iterator<Item = (&TxId, &Transaction)> {
         self.by_fee
             .iter()
-            .filter_map(|(_, id)| self.entries.get(id).map(|e| (id, &e.transfer)))
+            .filter_map(|(_, id)| self.entries.get(id).map(|e| (id, &e.tx)))
     }
 
-    /// The pending transfers of `sender`, in nonce order.
+    /// The pending transfers of `sender`, in nonce order (deploys and calls
+    /// skipped: see [`Mempool::pending_txs_from`]).
     pub fn pending_from(&self, sender: &Address) -> impl Iterator<Item = (&TxId, &SignedTransfer)> {
+        self.pending_txs_from(sender)
+            .filter_map(|(id, tx)| tx.as_transfer().map(|t| (id, t)))
+    }
+
+    /// The pending transactions of `sender`, in nonce order.
+    pub fn pending_txs_from(
+        &self,
+        sender: &Address,
+    ) -> impl Iterator<Item = (&TxId, &Transaction)> {
         self.queues
             .get(sender)
             .into_iter()
             .flat_map(|q| q.values())
-            .filter_map(|id| self.entries.get(id).map(|e| (id, &e.transfer)))
+            .filter_map(|id| self.entries.get(id).map(|e| (id, &e.tx)))
     }
 
     /// The nonce the pool expects next from `sender` (what a wallet should
@@ -354,12 +442,19 @@ impl Mempool {
     /// Admits `tx` if it is valid on `tip` after the sender's pending
     /// transfers (see the module docs for every rule).
     pub fn add(&mut self, tx: SignedTransfer, tip: &Ledger) -> Result<Admitted, MempoolError> {
-        let id = transfer_id(&tx);
+        self.add_tx(Transaction::Transfer(tx), tip)
+    }
+
+    /// Admits a transfer, deploy or call under the same rules (see the
+    /// module docs for what a contract transaction spends).
+    pub fn add_tx(&mut self, tx: Transaction, tip: &Ledger) -> Result<Admitted, MempoolError> {
+        let id = tx.id();
         if self.entries.contains_key(&id) {
             return Err(MempoolError::AlreadyKnown { id });
         }
-        tx.check_stateless(self.chain_id)?;
-        self.admit(id, Entry::new(tx)?, tip)
+        let entry = Entry::new(tx)?;
+        entry.tx.check_stateless(self.chain_id)?;
+        self.admit(id, entry, tip)
     }
 
     /// Admission after the stateless checks.
@@ -487,6 +582,30 @@ impl Mempool {
     /// among each sender's next transfer, ties by smaller id. The list
     /// applies cleanly, in order, to `tip` (whoever collects the fees).
     pub fn select(&self, tip: &Ledger, max_txs: usize) -> Vec<SignedTransfer> {
+        self.select_where(tip, max_txs, |tx| tx.as_transfer().is_some())
+            .into_iter()
+            .filter_map(|tx| match tx {
+                Transaction::Transfer(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// [`Mempool::select`] over every kind: transfers, deploys and calls
+    /// (each checked by running it on a scratch copy of `tip`), for a block
+    /// built with `Chain::block_template_txs`.
+    pub fn select_txs(&self, tip: &Ledger, max_txs: usize) -> Vec<Transaction> {
+        self.select_where(tip, max_txs, |_| true)
+    }
+
+    /// The greedy selection over the transactions `take` accepts; a sender
+    /// stops at its first one `take` refuses.
+    fn select_where(
+        &self,
+        tip: &Ledger,
+        max_txs: usize,
+        take: impl Fn(&Transaction) -> bool,
+    ) -> Vec<Transaction> {
         let mut scratch = tip.clone();
         let mut heads: BinaryHeap<(Amount, Reverse<TxId>, Address, u64)> = BinaryHeap::new();
         let head = |sender: &Address, nonce: u64| {
@@ -506,11 +625,20 @@ impl Mempool {
                 continue;
             };
             // On failure the sender's later transfers are dropped too: they
-            // need this nonce first.
-            if scratch.apply_transfer(&entry.transfer, FEE_SINK).is_err() {
+            // need this nonce first. The height only matters to contract
+            // code that reads it; the block may differ, so a call could
+            // fault there, but it stays valid (it still pays its gas).
+            if !take(&entry.tx) {
                 continue;
             }
-            out.push(entry.transfer.clone());
+            let height = 0;
+            if !matches!(
+                apply_transaction(&mut scratch, &entry.tx, height, FEE_SINK),
+                Ok(Paid::Fee(_) | Paid::Gas(_) | Paid::Relay(_))
+            ) {
+                continue;
+            }
+            out.push(entry.tx.clone());
             if let Some(next) = nonce.checked_add(1) {
                 heads.extend(head(&sender, next));
             }
@@ -527,7 +655,7 @@ impl Mempool {
     ) -> Vec<Evicted> {
         let mut evicted: Vec<Evicted> = block_txs
             .iter()
-            .filter(|tx| tx.as_transfer().is_some())
+            .filter(|tx| tx.sender_nonce().is_some())
             .filter_map(|tx| self.evict(tx.id(), EvictionReason::Confirmed))
             .collect();
         evicted.extend(self.revalidate(new_tip));
@@ -549,7 +677,7 @@ impl Mempool {
         let mut report = ReorgReport::default();
         let connected_ids: BTreeSet<TxId> = connected
             .iter()
-            .filter(|tx| tx.as_transfer().is_some())
+            .filter(|tx| tx.sender_nonce().is_some())
             .map(Transaction::id)
             .collect();
         for id in &connected_ids {
@@ -559,16 +687,16 @@ impl Mempool {
         }
         let mut fresh: Vec<TxId> = Vec::new();
         for tx in disconnected {
-            let Some(transfer) = tx.as_transfer() else {
+            if tx.sender_nonce().is_none() {
                 continue;
-            };
+            }
             let id = tx.id();
             if self.entries.contains_key(&id) {
                 continue;
             }
             let refuse = |reason| Evicted {
                 id,
-                transfer: transfer.clone(),
+                tx: tx.clone(),
                 reason,
             };
             if connected_ids.contains(&id) {
@@ -577,15 +705,16 @@ impl Mempool {
                     .push(refuse(EvictionReason::Confirmed));
                 continue;
             }
-            let entry = match transfer
+            let entry = match tx
                 .check_stateless(self.chain_id)
-                .and_then(|()| Entry::new(transfer.clone()))
+                .map_err(MempoolError::from)
+                .and_then(|()| Entry::new(tx.clone()))
             {
                 Ok(entry) => entry,
                 Err(e) => {
                     report
                         .not_readmitted
-                        .push(refuse(EvictionReason::Invalid(e.into())));
+                        .push(refuse(EvictionReason::Invalid(e)));
                     continue;
                 }
             };
@@ -745,7 +874,7 @@ impl Mempool {
         }
         Some(Evicted {
             id,
-            transfer: entry.transfer,
+            tx: entry.tx,
             reason,
         })
     }
@@ -759,15 +888,25 @@ struct MempoolSnapshot {
     capacity: usize,
     /// In fee order.
     transfers: Vec<SignedTransfer>,
+    /// Deploys and calls, in fee order (absent when there are none, so a
+    /// pool of transfers saves as before contracts existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    contracts: Vec<Transaction>,
 }
 
 impl From<Mempool> for MempoolSnapshot {
     fn from(pool: Mempool) -> Self {
         let transfers = pool.iter().map(|(_, t)| t.clone()).collect();
+        let contracts = pool
+            .iter_txs()
+            .filter(|(_, t)| t.is_contract())
+            .map(|(_, t)| t.clone())
+            .collect();
         MempoolSnapshot {
             chain_id: pool.chain_id,
             capacity: pool.capacity,
             transfers,
+            contracts,
         }
     }
 }
@@ -779,13 +918,18 @@ impl TryFrom<MempoolSnapshot> for Mempool {
     /// and the capacity. Nonces and funds need a ledger: see [`Mempool::revalidate`].
     fn try_from(s: MempoolSnapshot) -> Result<Self, MempoolError> {
         let mut pool = Mempool::new(s.chain_id, s.capacity);
-        for tx in s.transfers {
+        let all = s
+            .transfers
+            .into_iter()
+            .map(Transaction::Transfer)
+            .chain(s.contracts);
+        for tx in all {
             if pool.len() >= pool.capacity {
                 return Err(MempoolError::PoolFull {
                     capacity: pool.capacity,
                 });
             }
-            let id = transfer_id(&tx);
+            let id = tx.id();
             if pool.contains(&id) {
                 return Err(MempoolError::AlreadyKnown { id });
             }
@@ -1058,7 +1202,7 @@ mod tests {
             admitted.evicted,
             Some(Evicted {
                 id: old_id,
-                transfer: old,
+                tx: old.into(),
                 reason: EvictionReason::Replaced { by: admitted.id }
             })
         );
@@ -1361,7 +1505,7 @@ mod tests {
         // a1), so carol's transfer goes even though a1 would be "cheaper" to lose.
         let a2 = p.add(pay("alice", "erin", 1, 50, 2), &tip).unwrap();
         assert_eq!(
-            a2.evicted.map(|e| e.transfer.transfer.sender()),
+            a2.evicted.map(|e| e.transfer().unwrap().transfer.sender()),
             Some(addr("carol"))
         );
         apply_all(&tip, &p.select(&tip, 10));

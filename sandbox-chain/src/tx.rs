@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
+use crate::bridge::relay::{Relay, TAG_RELAY};
+use crate::contract::tx::{Call, ContractTxError, Deploy, Signed, TAG_CALL, TAG_DEPLOY};
 use crate::encode::{Decode, DecodeError, Encode, Reader, put_bytes};
 use crate::hash::{Domain, TxId, tagged_hash};
 use crate::identity::{GovernanceError, NotAMember, SignedGovernance};
@@ -94,6 +96,31 @@ pub enum TxError {
     /// A governance change is refused.
     #[error("governance change refused: {0}")]
     Governance(#[from] GovernanceError),
+    /// A relay names a chain this chain has no bridge from.
+    #[error("this chain has no bridge from chain {source_chain}, so it cannot take its headers")]
+    NoBridge {
+        /// The chain named.
+        source_chain: u32,
+    },
+    /// A relay is malformed (too many headers or proofs).
+    #[error("bad relay: {0}")]
+    BadRelay(String),
+    /// A contract deploy or call breaks a rule of its own (gas limit,
+    /// sizes, its signature). Nonce and funds errors of a contract
+    /// transaction are the variants above, as for a transfer.
+    #[error(transparent)]
+    Contract(Box<ContractTxError>),
+}
+
+impl From<ContractTxError> for TxError {
+    /// A contract transaction's nonce and funds errors become the plain
+    /// [`TxError`] a transfer would have; the rest are wrapped.
+    fn from(e: ContractTxError) -> Self {
+        match e {
+            ContractTxError::Tx(t) => t,
+            other => TxError::Contract(Box::new(other)),
+        }
+    }
 }
 
 /// What a sender signs: a payment of `amount` to `to`, paying `fee` to the
@@ -248,7 +275,8 @@ pub struct Coinbase {
     pub amount: Amount,
 }
 
-/// Kind tags of [`Transaction`] in the canonical encoding.
+/// Kind tags of [`Transaction`] in the canonical encoding (deploy `0x10`
+/// and call `0x11` are [`TAG_DEPLOY`] and [`TAG_CALL`]).
 const TAG_COINBASE: u8 = 0;
 const TAG_TRANSFER: u8 = 1;
 const TAG_GOVERNANCE: u8 = 2;
@@ -267,6 +295,13 @@ pub enum Transaction {
     /// A change to a permissioned chain's membership or validators,
     /// approved by organisation admins.
     Governance(SignedGovernance),
+    /// A signed contract deployment.
+    Deploy(Signed<Deploy>),
+    /// A signed contract call.
+    Call(Signed<Call>),
+    /// Headers and lock proofs from another chain, for this chain's bridge
+    /// (unsigned: everything in it is checked).
+    Relay(Relay),
 }
 
 impl Transaction {
@@ -280,7 +315,7 @@ impl Transaction {
     pub fn as_transfer(&self) -> Option<&SignedTransfer> {
         match self {
             Transaction::Transfer(t) => Some(t),
-            Transaction::Coinbase(_) | Transaction::Governance(_) => None,
+            _ => None,
         }
     }
 
@@ -288,28 +323,51 @@ impl Transaction {
     pub fn as_governance(&self) -> Option<&SignedGovernance> {
         match self {
             Transaction::Governance(g) => Some(g),
-            Transaction::Coinbase(_) | Transaction::Transfer(_) => None,
+            _ => None,
         }
     }
 
-    /// The fee paid to the block producer (zero for a coinbase).
+    /// The fee of a transfer (zero for every other kind: a contract
+    /// transaction's fee depends on the gas it uses, see its receipt).
     pub fn fee(&self) -> Amount {
         self.as_transfer().map_or(Amount::ZERO, |t| t.transfer.fee)
+    }
+
+    /// The signer's key and nonce of a transaction that uses an account
+    /// nonce: a transfer, a deploy or a call.
+    pub fn sender_nonce(&self) -> Option<(&PublicKey, u64)> {
+        match self {
+            Transaction::Transfer(t) => Some((&t.transfer.from, t.transfer.nonce)),
+            Transaction::Deploy(d) => Some((&d.tx.from, d.tx.nonce)),
+            Transaction::Call(c) => Some((&c.tx.from, c.tx.nonce)),
+            Transaction::Coinbase(_) | Transaction::Governance(_) | Transaction::Relay(_) => None,
+        }
+    }
+
+    /// Whether this is a deploy or a call.
+    pub fn is_contract(&self) -> bool {
+        matches!(self, Transaction::Deploy(_) | Transaction::Call(_))
+    }
+
+    /// Every check that needs no ledger (form, chain id, signatures); a
+    /// coinbase has none.
+    pub fn check_stateless(&self, chain_id: u32) -> Result<(), TxError> {
+        match self {
+            Transaction::Transfer(t) => t.check_stateless(chain_id),
+            Transaction::Governance(g) => g.check_stateless(chain_id),
+            Transaction::Deploy(d) => d.check_stateless(chain_id).map_err(TxError::from),
+            Transaction::Call(c) => c.check_stateless(chain_id).map_err(TxError::from),
+            Transaction::Relay(r) => r.check_form().map_err(TxError::BadRelay),
+            Transaction::Coinbase(_) => Ok(()),
+        }
     }
 
     /// Reads a transaction from JSON and checks its form and signature
     /// against `chain_id` (nothing from outside is trusted).
     pub fn from_json(json: &str, chain_id: u32) -> Result<Transaction, crate::ImportError> {
         let tx: Transaction = crate::json::from_json_bounded(json)?;
-        match &tx {
-            Transaction::Transfer(t) => t
-                .check_stateless(chain_id)
-                .map_err(crate::ImportError::Tx)?,
-            Transaction::Governance(g) => g
-                .check_stateless(chain_id)
-                .map_err(crate::ImportError::Tx)?,
-            Transaction::Coinbase(_) => {}
-        }
+        tx.check_stateless(chain_id)
+            .map_err(crate::ImportError::Tx)?;
         Ok(tx)
     }
 }
@@ -317,6 +375,18 @@ impl Transaction {
 impl From<SignedTransfer> for Transaction {
     fn from(t: SignedTransfer) -> Self {
         Transaction::Transfer(t)
+    }
+}
+
+impl From<Signed<Deploy>> for Transaction {
+    fn from(d: Signed<Deploy>) -> Self {
+        Transaction::Deploy(d)
+    }
+}
+
+impl From<Signed<Call>> for Transaction {
+    fn from(c: Signed<Call>) -> Self {
+        Transaction::Call(c)
     }
 }
 
@@ -338,6 +408,13 @@ impl Encode for Transaction {
                 out.push(TAG_GOVERNANCE);
                 g.encode_to(out);
             }
+            // `Signed` writes its own kind tag (0x10 or 0x11).
+            Transaction::Deploy(d) => d.encode_to(out),
+            Transaction::Call(c) => c.encode_to(out),
+            Transaction::Relay(r) => {
+                out.push(TAG_RELAY);
+                r.encode_to(out);
+            }
         }
     }
 }
@@ -356,6 +433,9 @@ impl Decode for Transaction {
                 signature: Signature::decode_from(r)?,
             })),
             TAG_GOVERNANCE => Ok(Transaction::Governance(SignedGovernance::decode_from(r)?)),
+            TAG_DEPLOY => Ok(Transaction::Deploy(Signed::decode_after_tag(r)?)),
+            TAG_CALL => Ok(Transaction::Call(Signed::decode_after_tag(r)?)),
+            TAG_RELAY => Ok(Transaction::Relay(Relay::decode_from(r)?)),
             tag => Err(DecodeError::UnknownTag {
                 field: "transaction kind",
                 tag,

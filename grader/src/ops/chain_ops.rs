@@ -349,6 +349,10 @@ fn rejection(e: &TxError) -> &'static str {
         // Permissioned chains only; this operation checks public transfers.
         TxError::NotAMember(_) => "not_a_member",
         TxError::Governance(_) => "governance",
+        // Deploys and calls only; this operation checks transfers.
+        TxError::Contract(_) => "contract",
+        // Relays only (connected chains).
+        TxError::NoBridge { .. } | TxError::BadRelay(_) => "relay",
     }
 }
 

@@ -313,4 +313,23 @@ impl LightClient {
     pub fn genesis(&self) -> BlockHash {
         self.genesis
     }
+
+    /// Every stored header's hash, in byte order.
+    pub fn hashes(&self) -> impl Iterator<Item = &BlockHash> {
+        self.headers.keys()
+    }
+
+    /// As hashed into the destination chain's state root: `chain_id u32 |
+    /// tip 32 | u32 count | header hashes (32 each, in byte order)`. The
+    /// rules (target spacing, retarget interval) come from the chain's
+    /// parameters, which the genesis hash (first of the set) pins.
+    pub fn encode_state(&self, out: &mut Vec<u8>) {
+        use crate::encode::{Encode, put_len};
+        self.chain_id.encode_to(out);
+        self.tip.encode_to(out);
+        put_len(out, self.headers.len());
+        for h in self.headers.keys() {
+            h.encode_to(out);
+        }
+    }
 }

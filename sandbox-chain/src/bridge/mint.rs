@@ -17,9 +17,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::light::{LightClient, LightError};
-use super::relay::TxProof;
+use super::relay::{Relay, TxProof};
 use crate::amount::Amount;
-use crate::encode::Encode;
+use crate::encode::{Encode, put_len};
+use crate::hash::BlockHash;
 use crate::hash::{Domain, TxId, tagged_hash};
 use crate::keys::{ADDRESS_LEN, Address};
 use crate::tx::Transaction;
@@ -80,6 +81,39 @@ pub struct Minted {
     pub confirmations: u64,
 }
 
+/// What a relay did on the destination chain: its receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelayReceipt {
+    /// The chain the headers came from.
+    pub source_chain: u32,
+    /// Headers the light client took (already known ones count too).
+    pub headers_accepted: u32,
+    /// The first header refused, and why (none: all taken).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_refused: Option<String>,
+    /// The light client's best tip after the headers.
+    pub light_tip: BlockHash,
+    /// Its height.
+    pub light_height: u64,
+    /// Proofs checked and minted for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub minted: Vec<Minted>,
+    /// Proofs refused, and why (too shallow, not on the best chain, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims_refused: Vec<ClaimRefused>,
+}
+
+/// A lock proof the destination chain refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRefused {
+    /// The lock on the source chain.
+    pub lock: TxId,
+    /// Why, in words.
+    pub reason: String,
+}
+
 /// The vault on chain `source` for the bridge to chain `dest`: the first 20
 /// bytes of `tagged_hash("chainlab:contract-address:v1", "bridge-vault" |
 /// source u32 BE | dest u32 BE)`. No key has it.
@@ -133,6 +167,72 @@ impl MintBridge {
     /// Whether the lock `txid` has minted.
     pub fn has_minted(&self, txid: &TxId) -> bool {
         self.minted.contains(txid)
+    }
+
+    /// The locks minted for, in id order.
+    pub fn minted(&self) -> impl Iterator<Item = &TxId> {
+        self.minted.iter()
+    }
+
+    /// Every wrapped balance, in address order.
+    pub fn wrapped(&self) -> impl Iterator<Item = (&Address, &Amount)> {
+        self.wrapped.iter()
+    }
+
+    /// As hashed into the destination chain's state root: `vault 20 |
+    /// min_confirmations u64 | light client state | u32 count | minted lock
+    /// ids (32 each, in byte order) | u32 count | (address 20 | amount u64)*
+    /// in address order`.
+    pub fn encode_state(&self, out: &mut Vec<u8>) {
+        self.vault.encode_to(out);
+        self.min_confirmations.encode_to(out);
+        self.light.encode_state(out);
+        put_len(out, self.minted.len());
+        for t in &self.minted {
+            t.encode_to(out);
+        }
+        put_len(out, self.wrapped.len());
+        for (a, v) in &self.wrapped {
+            a.encode_to(out);
+            v.encode_to(out);
+        }
+    }
+
+    /// Applies a relay: submits its headers in order to the light client
+    /// (stopping at the first refused one, as later ones build on it), then
+    /// checks each proof and mints. Nothing a relay carries makes it
+    /// invalid: the receipt says what was accepted, refused and minted.
+    pub fn apply_relay(&mut self, relay: &Relay) -> RelayReceipt {
+        let mut receipt = RelayReceipt {
+            source_chain: relay.source_chain,
+            headers_accepted: 0,
+            header_refused: None,
+            light_tip: self.light.tip(),
+            light_height: self.light.height(),
+            minted: Vec::new(),
+            claims_refused: Vec::new(),
+        };
+        for h in &relay.headers {
+            match self.light.submit(*h) {
+                Ok(_) => receipt.headers_accepted = receipt.headers_accepted.saturating_add(1),
+                Err(e) => {
+                    receipt.header_refused = Some(format!("header at height {}: {e}", h.height));
+                    break;
+                }
+            }
+        }
+        receipt.light_tip = self.light.tip();
+        receipt.light_height = self.light.height();
+        for p in &relay.proofs {
+            match self.claim(p) {
+                Ok(m) => receipt.minted.push(m),
+                Err(e) => receipt.claims_refused.push(ClaimRefused {
+                    lock: p.tx.id(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        receipt
     }
 
     /// Checks a lock proof and mints. Validates everything before changing

@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use super::light::LightClient;
 use crate::chain::Chain;
+use crate::encode::{Decode, DecodeError, Encode, Reader, put_len, put_list};
 use crate::hash::{BlockHash, TxId};
+use crate::keys::Signature;
 use crate::merkle::{MerkleProof, merkle_proof};
 use crate::pow::Header;
-use crate::tx::Transaction;
+use crate::tx::{SignedTransfer, Transaction, Transfer};
 
 /// The headers of `source`'s best chain that `client` does not have yet,
 /// lowest first, at most `max` of them (one relay round).
@@ -45,3 +47,109 @@ pub fn prove(source: &Chain, txid: &TxId) -> Option<TxProof> {
     let proof = merkle_proof(&txids, index).ok()?;
     Some(TxProof { block, tx, proof })
 }
+
+/// The kind tag of a [`Relay`] in the `Transaction` encoding.
+pub const TAG_RELAY: u8 = 0x12;
+/// The most headers one relay transaction carries.
+pub const MAX_RELAY_HEADERS: u32 = 64;
+/// The most lock proofs one relay transaction carries.
+pub const MAX_RELAY_PROOFS: u32 = 16;
+
+/// What a relayer puts on the destination chain: headers of the source
+/// chain for the destination's light client, and proofs of locks to mint
+/// for. It is not signed and pays no fee: anyone may relay, because the
+/// destination chain checks every header and proof itself (a relay that
+/// carries a bad header or proof is still a valid transaction; its receipt
+/// says what was refused and why).
+///
+/// Encoding: `source_chain u32 | u32 count ≤ 64, Header* (124 bytes each) |
+/// u32 count ≤ 16, (block hash 32 | 0x01 Transfer signature 64 |
+/// MerkleProof)*`. Only transfers can be proven (a lock is a transfer).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relay {
+    /// The chain the headers come from.
+    pub source_chain: u32,
+    /// Its headers, lowest first.
+    #[serde(default)]
+    pub headers: Vec<Header>,
+    /// Lock transactions with their Merkle proofs.
+    #[serde(default)]
+    pub proofs: Vec<TxProof>,
+}
+
+impl Relay {
+    /// Sizes and kinds that need no ledger.
+    pub fn check_form(&self) -> Result<(), String> {
+        if self.headers.len() > MAX_RELAY_HEADERS as usize {
+            return Err(format!(
+                "a relay carries at most {MAX_RELAY_HEADERS} headers, this one {}",
+                self.headers.len()
+            ));
+        }
+        if self.proofs.len() > MAX_RELAY_PROOFS as usize {
+            return Err(format!(
+                "a relay carries at most {MAX_RELAY_PROOFS} proofs, this one {}",
+                self.proofs.len()
+            ));
+        }
+        if self.proofs.iter().any(|p| p.tx.as_transfer().is_none()) {
+            return Err("a relay proves only transfers (a lock is a transfer)".into());
+        }
+        Ok(())
+    }
+}
+
+impl Encode for Relay {
+    fn encode_to(&self, out: &mut Vec<u8>) {
+        self.source_chain.encode_to(out);
+        put_list(out, &self.headers);
+        put_len(out, self.proofs.len());
+        for p in &self.proofs {
+            p.block.encode_to(out);
+            p.tx.encode_to(out);
+            p.proof.encode_to(out);
+        }
+    }
+}
+
+impl Decode for Relay {
+    fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let source_chain = r.u32("source_chain")?;
+        let headers = r.list("relayed headers", MAX_RELAY_HEADERS)?;
+        let count = r.u32("relayed proofs")?;
+        if count > MAX_RELAY_PROOFS {
+            return Err(r.invalid(
+                "relayed proofs",
+                format!("at most {MAX_RELAY_PROOFS} proofs, not {count}"),
+            ));
+        }
+        let mut proofs = Vec::new();
+        for _ in 0..count {
+            let block = BlockHash::decode_from(r)?;
+            let offset = r.offset();
+            let tag = r.u8("proven transaction kind")?;
+            if tag != TAG_TRANSFER {
+                return Err(DecodeError::UnknownTag {
+                    field: "proven transaction kind (only transfers)",
+                    tag,
+                    offset,
+                });
+            }
+            let tx = Transaction::Transfer(SignedTransfer {
+                transfer: Transfer::decode_from(r)?,
+                signature: Signature::decode_from(r)?,
+            });
+            let proof = MerkleProof::decode_from(r)?;
+            proofs.push(TxProof { block, tx, proof });
+        }
+        Ok(Relay {
+            source_chain,
+            headers,
+            proofs,
+        })
+    }
+}
+
+/// The tag of a transfer inside a relayed proof.
+const TAG_TRANSFER: u8 = 1;

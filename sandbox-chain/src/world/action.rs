@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
+use crate::contract::Value;
 use crate::hash::{BlockHash, TxId};
 use crate::identity::GovernanceError;
 use crate::keys::Address;
@@ -19,6 +20,58 @@ pub const DEFAULT_MAX_EVENTS: u64 = 10_000_000;
 
 fn default_max_events() -> u64 {
     DEFAULT_MAX_EVENTS
+}
+
+/// The gas limit of a deploy or call action that names none.
+pub const DEFAULT_GAS_LIMIT: u64 = 20_000;
+
+fn default_gas_limit() -> u64 {
+    DEFAULT_GAS_LIMIT
+}
+
+fn default_gas_price() -> Amount {
+    Amount::new(1)
+}
+
+/// Where a deployed contract's source comes from. JSON: `{"example":
+/// "token"}` (a shipped contract, `contract::examples`) or `{"source":
+/// "contract C ..."}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ContractCode {
+    /// A shipped example by id: `token`, `escrow`, `vote`, `htlc`.
+    Example(String),
+    /// Source text.
+    Source(String),
+}
+
+/// An argument of a deploy or call action: a contract [`Value`]
+/// (`{"int": 5}`, `{"bool": true}`, `{"address": "<40 hex>"}`,
+/// `{"bytes": "<hex>"}`) or a convenience a lesson can write without hex
+/// (`{"text": "hello"}`, `{"key": "bob"}` for bob's address,
+/// `{"contract": "alice/0"}` for the contract alice deployed with nonce 0,
+/// `{"sha256_of_text": "secret"}` for a hash lock).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Arg {
+    /// A value as it is.
+    Value(Value),
+    /// A value described by name.
+    Named(NamedArg),
+}
+
+/// The named forms of an [`Arg`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum NamedArg {
+    /// UTF-8 text as bytes.
+    Text(String),
+    /// The address of a named key (`Keypair::from_name`).
+    Key(String),
+    /// A contract address: 40 hex digits, or `<key name>/<nonce>`.
+    Contract(String),
+    /// The SHA-256 of UTF-8 text, as 32 bytes (a hash lock).
+    Sha256OfText(String),
 }
 
 /// One change to a world. JSON: `{"action": "send_transaction", "node": 0,
@@ -61,6 +114,58 @@ pub enum Action {
         node: NodeId,
         /// The transfer.
         tx: Box<SignedTransfer>,
+    },
+    /// `node`'s wallet signs a deploy from its key `from`; the node takes
+    /// it into its mempool and gossips it. The contract's address is in
+    /// the outcome; its receipt comes as a `contract_deployed` event once
+    /// a block runs it.
+    DeployContract {
+        /// The node whose wallet signs.
+        node: NodeId,
+        /// Name of a key the node's wallet holds.
+        from: String,
+        /// The contract.
+        code: ContractCode,
+        /// Arguments for its `init`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        args: Vec<Arg>,
+        /// The most gas it may use.
+        #[serde(default = "default_gas_limit")]
+        gas_limit: u64,
+        /// Coins per unit of gas.
+        #[serde(default = "default_gas_price")]
+        gas_price: Amount,
+        /// The nonce to use; by default the sender's next one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<u64>,
+    },
+    /// `node`'s wallet signs a call of `function` on `contract`; its
+    /// receipt comes as a `contract_called` event once a block runs it.
+    CallContract {
+        /// The node whose wallet signs.
+        node: NodeId,
+        /// Name of a key the node's wallet holds.
+        from: String,
+        /// 40 hex digits, or `<key name>/<nonce>`: the contract that key
+        /// deployed with that nonce.
+        contract: String,
+        /// The function.
+        function: String,
+        /// Its arguments.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        args: Vec<Arg>,
+        /// Coins sent to the contract with the call.
+        #[serde(default)]
+        value: Amount,
+        /// The most gas it may use.
+        #[serde(default = "default_gas_limit")]
+        gas_limit: u64,
+        /// Coins per unit of gas.
+        #[serde(default = "default_gas_price")]
+        gas_price: Amount,
+        /// The nonce to use; by default the sender's next one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<u64>,
     },
     /// `node` produces a block now (proof of work: it finds a nonce at once).
     Mine {
@@ -190,6 +295,10 @@ pub struct ActionOutcome {
     /// The transaction sent, if the action sent one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txid: Option<TxId>,
+    /// The contract a `deploy_contract` action creates (once a block
+    /// runs it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract: Option<Address>,
     /// The block produced, if the action produced one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<BlockHash>,
@@ -268,6 +377,14 @@ pub enum ActionError {
     /// Loss above 1000 per thousand.
     #[error("loss is per thousand, so at most 1000, not {0}")]
     BadLoss(u16),
+    /// No shipped contract has this id.
+    #[error("there is no shipped contract \"{0}\" (there are token, escrow, vote and htlc)")]
+    UnknownExample(String),
+    /// A contract reference that is neither an address nor `name/nonce`.
+    #[error(
+        "\"{0}\" is not a contract: write its 40-digit hex address or <key name>/<nonce of the deploy>"
+    )]
+    BadContract(String),
     /// A governance action the consortium's rules refuse.
     #[error("{0}")]
     Governance(GovernanceError),

@@ -121,8 +121,16 @@ impl World {
                 info.hash.encode_to(&mut b);
             }
             put_len(&mut b, n.pool.len());
-            for (t, _) in n.pool.iter() {
+            for (t, _) in n.pool.iter_txs() {
                 t.encode_to(&mut b);
+            }
+            // Pending relays (connected chains only; a world without a
+            // relayer hashes as before).
+            if !n.relays.is_empty() {
+                put_len(&mut b, n.relays.len());
+                for r in n.relays.values() {
+                    r.id().encode_to(&mut b);
+                }
             }
             put_len(&mut b, n.seen_txs.len());
             for t in &n.seen_txs {

@@ -223,6 +223,7 @@ pub struct NodeCtx<'a> {
     pub(crate) now_ms: u64,
     pub(crate) chain: &'a Chain,
     pub(crate) pool: &'a Mempool,
+    pub(crate) relays: &'a std::collections::BTreeMap<u32, crate::tx::Transaction>,
     pub(crate) key: &'a Keypair,
     pub(crate) hashrate: u64,
     pub(crate) behaviour: Behaviour,
@@ -299,11 +300,16 @@ impl NodeCtx<'_> {
         self.pool
     }
 
-    /// An unmined block on the node's tip with the transfers
-    /// [`Mempool::select`] picks, paying this node, stamped `now_ms`.
+    /// An unmined block on the node's tip with the transactions
+    /// [`Mempool::select_txs`] picks, paying this node, stamped `now_ms`.
     pub fn block_template(&self) -> Block {
         let max = self.chain.params().max_block_txs.saturating_sub(1) as usize;
-        let txs = self.pool.select(self.chain.ledger(), max);
-        self.chain.block_template(self.address(), txs, self.now_ms)
+        // Relays first (they pay nothing but keep the bridge current).
+        let mut txs: Vec<crate::tx::Transaction> =
+            self.relays.values().take(max).cloned().collect();
+        let room = max.saturating_sub(txs.len());
+        txs.extend(self.pool.select_txs(self.chain.ledger(), room));
+        self.chain
+            .block_template_txs(self.address(), txs, self.now_ms)
     }
 }

@@ -3,12 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bridge::mint::RelayReceipt;
+use crate::contract::{ContractTxError, Receipt};
 use crate::hash::{BlockHash, TxId};
+use crate::keys::Address;
 use crate::tx::TxError;
 
 use super::engine::{Behaviour, NodeId, Offence};
 use crate::identity::Change;
-use crate::keys::Address;
 use crate::mempool::MempoolError;
 
 /// One entry of the event log.
@@ -59,6 +61,7 @@ impl TxRejectKind {
             MempoolError::FeeTooLow { .. } | MempoolError::PoolFull { .. } => {
                 TxRejectKind::PoolFull
             }
+            MempoolError::NotPoolable { .. } => TxRejectKind::Malformed,
         }
     }
 
@@ -75,6 +78,16 @@ impl TxRejectKind {
             }
             TxError::NotAMember(_) => TxRejectKind::NotAMember,
             TxError::Governance(_) => TxRejectKind::Governance,
+            TxError::NoBridge { .. } | TxError::BadRelay(_) => TxRejectKind::Malformed,
+            TxError::Contract(c) => match c.as_ref() {
+                ContractTxError::BadSignature { .. } => TxRejectKind::BadSignature,
+                ContractTxError::WrongChain { .. } => TxRejectKind::WrongChain,
+                ContractTxError::Tx(t) => Self::of_tx(t),
+                ContractTxError::GasBelowIntrinsic { .. }
+                | ContractTxError::GasAboveMax { .. }
+                | ContractTxError::TooLong { .. }
+                | ContractTxError::Overflow { .. } => TxRejectKind::Malformed,
+            },
         }
     }
 }
@@ -156,6 +169,73 @@ pub enum WorldEvent {
         txid: TxId,
         /// Why, in words.
         reason: String,
+    },
+    /// A node ran a deploy in a block it connected (once per node, and
+    /// again if a reorg connects another block holding it).
+    ContractDeployed {
+        /// The node.
+        node: NodeId,
+        /// The deploy.
+        txid: TxId,
+        /// The block that ran it.
+        block: BlockHash,
+        /// Its height.
+        height: u64,
+        /// Who deployed it.
+        deployer: Address,
+        /// The fault in words with its line ("line 3: ..."), if it was
+        /// reverted (then no contract exists at `receipt.contract`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fault: Option<String>,
+        /// Contract address, gas used, fee, fault, events.
+        receipt: Receipt,
+    },
+    /// A node ran a call in a block it connected.
+    ContractCalled {
+        /// The node.
+        node: NodeId,
+        /// The call.
+        txid: TxId,
+        /// The block that ran it.
+        block: BlockHash,
+        /// Its height.
+        height: u64,
+        /// Who called.
+        caller: Address,
+        /// The function called.
+        function: String,
+        /// The fault in words with its line, if it was reverted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fault: Option<String>,
+        /// Contract, gas used, fee, fault, events, returned value.
+        receipt: Receipt,
+    },
+    /// A relayer handed a relay (headers, lock proofs) to a node.
+    RelayReceived {
+        /// The node.
+        node: NodeId,
+        /// The relay transaction.
+        txid: TxId,
+        /// The chain its headers come from.
+        source_chain: u32,
+        /// Headers carried.
+        headers: usize,
+        /// Lock proofs carried.
+        proofs: usize,
+    },
+    /// A node ran a relay in a block it connected: headers checked by the
+    /// bridge's light client, proofs checked, coins minted (or refused).
+    RelayApplied {
+        /// The node.
+        node: NodeId,
+        /// The relay.
+        txid: TxId,
+        /// The block that ran it.
+        block: BlockHash,
+        /// Its height.
+        height: u64,
+        /// Headers taken, light client tip, minted, refused.
+        receipt: RelayReceipt,
     },
     /// A block became final on a node (BFT engines).
     Finalized {

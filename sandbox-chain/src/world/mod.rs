@@ -26,6 +26,7 @@ pub mod bft;
 mod digest;
 pub mod engine;
 pub mod event;
+pub mod islands;
 pub mod net;
 pub mod permissioned;
 pub mod poa;
@@ -41,9 +42,12 @@ use rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
-use crate::block::Block;
+use crate::block::{Block, TxReceipt};
 use crate::chain::{Allocation, BlockInfo, Chain, ChainError, ChainParams, Placement, TipChange};
 use crate::consensus::Consensus;
+use crate::contract::{
+    Call, Contract, Deploy, Fault, FaultKind, Program, Value, contract_address, examples, vm,
+};
 use crate::hash::{BlockHash, TxId};
 use crate::identity::SignedGovernance;
 use crate::keys::{Address, Keypair};
@@ -51,7 +55,10 @@ use crate::ledger::Account;
 use crate::mempool::{DEFAULT_CAPACITY, Evicted, EvictionReason, Mempool, MempoolError};
 use crate::tx::{SignedTransfer, Transaction, Transfer, TxError};
 
-pub use action::{Action, ActionError, ActionOutcome, DEFAULT_MAX_EVENTS, Until};
+pub use action::{
+    Action, ActionError, ActionOutcome, Arg, ContractCode, DEFAULT_GAS_LIMIT, DEFAULT_MAX_EVENTS,
+    NamedArg, Until,
+};
 pub use bft::BftNode;
 pub use digest::{WORLD_STATE_TAG, WorldDigest};
 pub use engine::{Behaviour, Effect, Engine, EngineInput, EngineMsg, NodeCtx, NodeId, Offence};
@@ -410,6 +417,9 @@ pub(crate) struct Node {
     /// Transactions seen (accepted or refused), so gossip stops.
     pub(crate) seen_txs: BTreeSet<TxId>,
     pub(crate) finalized: Option<(u64, BlockHash)>,
+    /// Relays handed to this node by a relayer, by source chain (the
+    /// latest replaces an earlier one), waiting for its next block.
+    pub(crate) relays: BTreeMap<u32, Transaction>,
     /// Governance proposals by their governance bytes (permissioned chains).
     pub(crate) governance: BTreeMap<Vec<u8>, SignedGovernance>,
 }
@@ -510,6 +520,7 @@ impl World {
                 orphan_parents: BTreeMap::new(),
                 seen_txs: BTreeSet::new(),
                 finalized: None,
+                relays: BTreeMap::new(),
                 governance: BTreeMap::new(),
             })
             .collect();
@@ -614,6 +625,97 @@ impl World {
             behaviour: n.behaviour,
             finalized: n.finalized,
         })
+    }
+
+    /// A relayer hands `relay` to `node`, which gossips it like a
+    /// transaction; each node keeps the latest relay per source chain for
+    /// its next block. Nodes check only its form and that their chain has
+    /// a bridge from its source: the chain checks the headers and proofs
+    /// when the block runs (see the `relay_applied` event).
+    pub fn submit_relay(
+        &mut self,
+        node: NodeId,
+        relay: crate::bridge::relay::Relay,
+    ) -> Result<TxId, ActionError> {
+        self.check_node(node)?;
+        if self.behaviour(node) == Some(Behaviour::Silent) {
+            return Err(ActionError::NodeSilent { node });
+        }
+        let (source_chain, headers, proofs) =
+            (relay.source_chain, relay.headers.len(), relay.proofs.len());
+        let txid = self.submit(node, Transaction::Relay(relay))?;
+        self.log(WorldEvent::RelayReceived {
+            node,
+            txid,
+            source_chain,
+            headers,
+            proofs,
+        });
+        Ok(txid)
+    }
+
+    /// The id of the relay from `source_chain` that `node` holds for its
+    /// next block, if any.
+    pub fn pending_relay(&self, node: NodeId, source_chain: u32) -> Option<TxId> {
+        self.nodes
+            .get(node.index())?
+            .relays
+            .get(&source_chain)
+            .map(Transaction::id)
+    }
+
+    /// The contract at `address` on `node`'s canonical chain.
+    pub fn contract(&self, node: NodeId, address: &Address) -> Option<&Contract> {
+        self.chain(node)?.ledger().contract(address)
+    }
+
+    /// The receipt of a deploy or call on `node`'s canonical chain, with
+    /// the block that holds it.
+    pub fn receipt(&self, node: NodeId, txid: &TxId) -> Option<(BlockHash, &TxReceipt)> {
+        self.chain(node)?.receipt(txid)
+    }
+
+    /// Runs `function` of the contract at `address` on `node`'s tip without
+    /// a transaction (a read, as a wallet or explorer does): nothing is
+    /// stored, nobody pays, the caller is the zero address. `Ok` holds the
+    /// returned value; `Err` the fault (with its line).
+    pub fn query_contract(
+        &self,
+        node: NodeId,
+        address: &Address,
+        function: &str,
+        args: &[Value],
+    ) -> Result<Option<Value>, Fault> {
+        let no_contract = || Fault {
+            line: 0,
+            kind: FaultKind::NoContract { address: *address },
+        };
+        let chain = self.chain(node).ok_or_else(no_contract)?;
+        let c = chain.ledger().contract(address).ok_or_else(no_contract)?;
+        let program = Program::parse(&c.source).map_err(|e| Fault {
+            line: e.line,
+            kind: FaultKind::Syntax {
+                column: e.column,
+                problem: e.problem.to_string(),
+            },
+        })?;
+        let env = vm::Env {
+            contract: *address,
+            caller: Address::default(),
+            value: Amount::ZERO,
+            balance: chain.ledger().balance(address),
+            height: chain.height(),
+        };
+        let run = vm::run(
+            &program,
+            &c.storage,
+            env,
+            function,
+            args,
+            crate::contract::tx::MAX_GAS,
+            false,
+        );
+        run.result.map(|e| e.returned)
     }
 
     /// Every message on its way, in arrival order.
@@ -781,11 +883,74 @@ impl World {
             } => {
                 self.check_node(*node)?;
                 let tx = self.sign_transfer(*node, from, to, *amount, *fee, memo, *nonce)?;
-                out.txid = Some(self.submit(*node, tx)?);
+                out.txid = Some(self.submit(*node, Transaction::Transfer(tx))?);
             }
             Action::SubmitTransaction { node, tx } => {
                 self.check_node(*node)?;
-                out.txid = Some(self.submit(*node, SignedTransfer::clone(tx))?);
+                out.txid =
+                    Some(self.submit(*node, Transaction::Transfer(SignedTransfer::clone(tx)))?);
+            }
+            Action::DeployContract {
+                node,
+                from,
+                code,
+                args,
+                gas_limit,
+                gas_price,
+                nonce,
+            } => {
+                self.check_node(*node)?;
+                let source = match code {
+                    ContractCode::Example(id) => examples::by_id(id)
+                        .ok_or_else(|| ActionError::UnknownExample(id.clone()))?
+                        .source
+                        .to_owned(),
+                    ContractCode::Source(s) => s.clone(),
+                };
+                let args = args.iter().map(arg_value).collect::<Result<Vec<_>, _>>()?;
+                let (key, chain_id, nonce) = self.signer(*node, from, *nonce)?;
+                let deploy = Deploy {
+                    chain_id,
+                    from: key.public(),
+                    nonce,
+                    gas_limit: *gas_limit,
+                    gas_price: *gas_price,
+                    source,
+                    args,
+                }
+                .sign(&key);
+                out.contract = Some(contract_address(&key.address(), nonce));
+                out.txid = Some(self.submit(*node, Transaction::Deploy(deploy))?);
+            }
+            Action::CallContract {
+                node,
+                from,
+                contract,
+                function,
+                args,
+                value,
+                gas_limit,
+                gas_price,
+                nonce,
+            } => {
+                self.check_node(*node)?;
+                let contract = contract_ref(contract)?;
+                let args = args.iter().map(arg_value).collect::<Result<Vec<_>, _>>()?;
+                let (key, chain_id, nonce) = self.signer(*node, from, *nonce)?;
+                let call = Call {
+                    chain_id,
+                    from: key.public(),
+                    nonce,
+                    contract,
+                    function: function.clone(),
+                    args,
+                    value: *value,
+                    gas_limit: *gas_limit,
+                    gas_price: *gas_price,
+                }
+                .sign(&key);
+                out.contract = Some(contract);
+                out.txid = Some(self.submit(*node, Transaction::Call(call))?);
             }
             Action::Mine { node } => {
                 self.check_node(*node)?;
@@ -934,6 +1099,29 @@ impl World {
         Ok(())
     }
 
+    /// The wallet key `from` of `node`, the chain id, and the nonce to sign
+    /// with (the sender's next one as the node sees it, unless given).
+    fn signer(
+        &self,
+        node: NodeId,
+        from: &str,
+        nonce: Option<u64>,
+    ) -> Result<(Keypair, u32, u64), ActionError> {
+        let n = self
+            .nodes
+            .get(node.index())
+            .ok_or(ActionError::UnknownNode {
+                node,
+                count: self.node_count(),
+            })?;
+        let key = n.wallet.get(from).ok_or(ActionError::KeyNotInWallet {
+            node,
+            name: from.to_owned(),
+        })?;
+        let nonce = nonce.unwrap_or_else(|| n.pool.next_nonce(n.chain.ledger(), &key.address()));
+        Ok((key.clone(), n.chain.params().chain_id, nonce))
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn sign_transfer(
         &self,
@@ -971,7 +1159,7 @@ impl World {
     }
 
     /// A transaction from outside (an action) enters `node`.
-    fn submit(&mut self, node: NodeId, tx: SignedTransfer) -> Result<TxId, ActionError> {
+    fn submit(&mut self, node: NodeId, tx: Transaction) -> Result<TxId, ActionError> {
         let tx = Arc::new(tx);
         let txid = tx.id();
         // An action may try the same transaction again: forget having seen
@@ -1232,7 +1420,7 @@ impl World {
     fn receive_tx(
         &mut self,
         node: NodeId,
-        tx: Arc<SignedTransfer>,
+        tx: Arc<Transaction>,
         from: Option<NodeId>,
     ) -> Result<TxId, MempoolError> {
         let txid = tx.id();
@@ -1243,13 +1431,31 @@ impl World {
             return Ok(txid);
         }
         // On a permissioned chain, only members may send.
-        let outsider = n
-            .chain
-            .membership()
-            .and_then(|m| m.check_sender(&tx.transfer.from).err());
-        let admitted = match outsider {
-            Some(e) => Err(MempoolError::Tx(TxError::NotAMember(e))),
-            None => n.pool.add(SignedTransfer::clone(&tx), n.chain.ledger()),
+        let outsider = tx.sender_nonce().and_then(|(from, _)| {
+            n.chain
+                .membership()
+                .and_then(|m| m.check_sender(from).err())
+        });
+        let admitted = match (outsider, tx.as_ref()) {
+            (Some(e), _) => Err(MempoolError::Tx(TxError::NotAMember(e))),
+            // A relay waits beside the mempool (it has no sender or fee):
+            // the latest per source chain, for the node's next block.
+            (None, Transaction::Relay(r)) => match n.chain.ledger().bridge(r.source_chain) {
+                None => Err(MempoolError::Tx(crate::tx::TxError::NoBridge {
+                    source_chain: r.source_chain,
+                })),
+                Some(_) => r
+                    .check_form()
+                    .map_err(|e| MempoolError::Tx(crate::tx::TxError::BadRelay(e)))
+                    .map(|()| {
+                        n.relays.insert(r.source_chain, Transaction::clone(&tx));
+                        crate::mempool::Admitted {
+                            id: txid,
+                            evicted: None,
+                        }
+                    }),
+            },
+            (None, _) => n.pool.add_tx(Transaction::clone(&tx), n.chain.ledger()),
         };
         match admitted {
             Ok(a) => {
@@ -1359,15 +1565,19 @@ impl World {
         };
         let mut disconnected = txs_of(&tc.disconnected);
         // A sender's transfers go back in nonce order.
-        disconnected.sort_by_key(|t| {
-            t.as_transfer()
-                .map(|t| (t.transfer.sender(), t.transfer.nonce))
-        });
+        disconnected.sort_by_key(|t| t.sender_nonce().map(|(k, n)| (k.address(), n)));
         let connected = txs_of(&tc.connected);
         let report = n.pool.on_reorg(&disconnected, &connected, n.chain.ledger());
+        let ran = contract_events(node, &n.chain, &tc.connected);
+        // Relays now on the chain are no longer pending.
+        let chain = &n.chain;
+        n.relays.retain(|_, r| chain.find_tx(&r.id()).is_none());
         self.governance_after_tip(node, &tc.connected);
         for e in report.not_readmitted.into_iter().chain(report.evicted) {
             self.log_evicted(node, e);
+        }
+        for e in ran {
+            self.log(e);
         }
         self.run_engine(
             node,
@@ -1406,6 +1616,7 @@ impl World {
             now_ms: self.now_ms,
             chain: &n.chain,
             pool: &n.pool,
+            relays: &n.relays,
             key: &n.key,
             hashrate: n.hashrate,
             behaviour: n.behaviour,
@@ -1483,6 +1694,82 @@ impl World {
             }),
         }
     }
+}
+
+/// The `contract_deployed` / `contract_called` events of the deploys and
+/// calls in `blocks` (just connected on `node`'s chain), in chain order.
+fn contract_events(node: NodeId, chain: &Chain, blocks: &[BlockHash]) -> Vec<WorldEvent> {
+    let mut out = Vec::new();
+    for hash in blocks {
+        let (Some(block), Some(receipts)) = (chain.get(hash), chain.receipts(hash)) else {
+            continue;
+        };
+        for r in receipts {
+            let tx = block.txs.get(r.index as usize);
+            let fault = r.receipt.fault.as_ref().map(ToString::to_string);
+            match tx {
+                Some(Transaction::Deploy(d)) => out.push(WorldEvent::ContractDeployed {
+                    node,
+                    txid: r.txid,
+                    block: *hash,
+                    height: block.height(),
+                    deployer: d.tx.from.address(),
+                    fault,
+                    receipt: r.receipt.clone(),
+                }),
+                Some(Transaction::Call(c)) => out.push(WorldEvent::ContractCalled {
+                    node,
+                    txid: r.txid,
+                    block: *hash,
+                    height: block.height(),
+                    caller: c.tx.from.address(),
+                    function: c.tx.function.clone(),
+                    fault,
+                    receipt: r.receipt.clone(),
+                }),
+                _ => {}
+            }
+        }
+        for r in chain.relay_receipts(hash).unwrap_or_default() {
+            out.push(WorldEvent::RelayApplied {
+                node,
+                txid: r.txid,
+                block: *hash,
+                height: block.height(),
+                receipt: r.receipt.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// A contract named by its 40-digit hex address or `<key name>/<nonce>`.
+pub fn contract_ref(s: &str) -> Result<Address, ActionError> {
+    if s.len() == 40
+        && let Ok(a) = Address::from_hex(s)
+    {
+        return Ok(a);
+    }
+    if let Some((name, nonce)) = s.rsplit_once('/')
+        && !name.is_empty()
+        && let Ok(nonce) = nonce.parse::<u64>()
+    {
+        return Ok(contract_address(&Keypair::from_name(name).address(), nonce));
+    }
+    Err(ActionError::BadContract(s.to_owned()))
+}
+
+/// The contract value an action argument stands for.
+pub fn arg_value(a: &Arg) -> Result<Value, ActionError> {
+    Ok(match a {
+        Arg::Value(v) => v.clone(),
+        Arg::Named(NamedArg::Text(t)) => Value::text(t),
+        Arg::Named(NamedArg::Key(name)) => Value::Address(Keypair::from_name(name).address()),
+        Arg::Named(NamedArg::Contract(c)) => Value::Address(contract_ref(c)?),
+        Arg::Named(NamedArg::Sha256OfText(t)) => {
+            Value::Bytes(crate::hash::sha256(t.as_bytes()).as_bytes().to_vec())
+        }
+    })
 }
 
 /// Refuses a PoA or BFT world whose validator set cannot work: none, too

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::block::Block;
 use crate::hash::BlockHash;
 use crate::identity::SignedGovernance;
-use crate::tx::SignedTransfer;
+use crate::tx::Transaction;
 
 use super::engine::{EngineMsg, NodeId};
 
@@ -77,7 +77,7 @@ pub struct NetworkConfig {
 #[derive(Clone, Debug)]
 pub enum Message {
     /// A transaction, pushed to neighbours.
-    Tx(Arc<SignedTransfer>),
+    Tx(Arc<Transaction>),
     /// "I have this block."
     Inv(BlockHash),
     /// "Send me this block."
@@ -106,12 +106,31 @@ impl Message {
     /// A one-line description for display.
     pub fn summary(&self) -> String {
         match self {
-            Message::Tx(t) => format!(
-                "{} pays {} to {}",
-                t.transfer.sender().short(),
-                t.transfer.amount,
-                t.transfer.to.short()
-            ),
+            Message::Tx(t) => match t.as_ref() {
+                Transaction::Transfer(t) => format!(
+                    "{} pays {} to {}",
+                    t.transfer.sender().short(),
+                    t.transfer.amount,
+                    t.transfer.to.short()
+                ),
+                Transaction::Deploy(d) => {
+                    format!("{} deploys a contract", d.tx.from.address().short())
+                }
+                Transaction::Call(c) => format!(
+                    "{} calls {}() on {}",
+                    c.tx.from.address().short(),
+                    c.tx.function,
+                    c.tx.contract.short()
+                ),
+                Transaction::Relay(r) => format!(
+                    "relay of {} header(s) from chain {}",
+                    r.headers.len(),
+                    r.source_chain
+                ),
+                Transaction::Coinbase(_) | Transaction::Governance(_) => {
+                    format!("transaction {}", t.id().short())
+                }
+            },
             Message::Inv(h) => format!("have block {}", h.short()),
             Message::GetBlock(h) => format!("send block {}", h.short()),
             Message::Block(b) => format!("block {} at height {}", b.hash().short(), b.height()),

@@ -170,8 +170,8 @@ fn merge(into: &mut SignedGovernance, from: &[Approval]) -> bool {
 
 impl NodeCtx<'_> {
     /// A block on the node's tip for a sealing engine (authority, BFT):
-    /// the transfers [`NodeCtx::block_template`] would pick, less those
-    /// whose sender the membership does not admit, then the pending
+    /// the relays and transactions [`NodeCtx::block_template`] would pick,
+    /// less those whose sender the membership does not admit, then the pending
     /// governance changes that a majority has approved, in order, as long
     /// as each applies. On a public chain, the plain template.
     pub fn sealing_template(&self) -> Block {
@@ -179,12 +179,21 @@ impl NodeCtx<'_> {
             return self.block_template();
         };
         let max = self.chain.params().max_block_txs.saturating_sub(1) as usize;
-        let mut transfers = self.pool.select(self.chain.ledger(), max);
-        transfers.retain(|t| members.check_sender(&t.transfer.from).is_ok());
-        let room = max.saturating_sub(transfers.len());
+        // Relays, then transfers, deploys and calls of members (a sender
+        // the membership refuses is left out with all its transactions).
+        let mut txs: Vec<Transaction> = self.relays.values().take(max).cloned().collect();
+        let mut picked = self
+            .pool
+            .select_txs(self.chain.ledger(), max.saturating_sub(txs.len()));
+        picked.retain(|t| {
+            t.sender_nonce()
+                .is_none_or(|(from, _)| members.check_sender(from).is_ok())
+        });
+        txs.extend(picked);
+        let room = max.saturating_sub(txs.len());
         let mut block = self
             .chain
-            .block_template(self.address(), transfers, self.now_ms);
+            .block_template_txs(self.address(), txs, self.now_ms);
         let mut after = members.clone();
         for g in self.governance.values().take(room) {
             if g.check_stateless(self.chain.params().chain_id).is_err() {
@@ -221,8 +230,10 @@ pub(crate) fn acceptable(chain: &Chain, block: &Block) -> bool {
     let mut after: Option<Membership> = None;
     for tx in &block.txs {
         match tx {
-            Transaction::Transfer(t) => {
-                if members.check_sender(&t.transfer.from).is_err() {
+            Transaction::Transfer(_) | Transaction::Deploy(_) | Transaction::Call(_) => {
+                if let Some((from, _)) = tx.sender_nonce()
+                    && members.check_sender(from).is_err()
+                {
                     return false;
                 }
             }
@@ -230,7 +241,7 @@ pub(crate) fn acceptable(chain: &Chain, block: &Block) -> bool {
                 Ok(m) => after = Some(m),
                 Err(_) => return false,
             },
-            Transaction::Coinbase(_) => {}
+            Transaction::Coinbase(_) | Transaction::Relay(_) => {}
         }
     }
     true

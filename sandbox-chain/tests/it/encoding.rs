@@ -52,6 +52,55 @@ proptest! {
         bytes.truncate(cut % (bytes.len() + 1));
         sandbox_chain::fuzz_decode(&bytes);
     }
+
+    /// Nor on corrupted deploys and calls (which also run through the
+    /// contract engine and the mempool there).
+    #[test]
+    fn no_decoder_panics_on_corrupted_contract_txs(which in any::<bool>(), edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6), cut in any::<usize>()) {
+        let mut bytes = contract_tx(which).encode();
+        for (at, value) in edits {
+            let i = at % bytes.len();
+            bytes[i] = value;
+        }
+        sandbox_chain::fuzz_decode(&bytes);
+        bytes.truncate(cut % (bytes.len() + 1));
+        sandbox_chain::fuzz_decode(&bytes);
+    }
+}
+
+/// A signed deploy of the shipped token (`true`) or a call of it.
+fn contract_tx(deploy: bool) -> sandbox_chain::tx::Transaction {
+    use sandbox_chain::amount::Amount;
+    use sandbox_chain::contract::{Call, Deploy, Value, contract_address, examples};
+    use sandbox_chain::keys::Keypair;
+    let key = Keypair::from_name("alice");
+    if deploy {
+        Deploy {
+            chain_id: 1,
+            from: key.public(),
+            nonce: 0,
+            gas_limit: 20_000,
+            gas_price: Amount::new(1),
+            source: examples::TOKEN.source.into(),
+            args: vec![Value::text("T")],
+        }
+        .sign(&key)
+        .into()
+    } else {
+        Call {
+            chain_id: 1,
+            from: key.public(),
+            nonce: 0,
+            contract: contract_address(&key.address(), 0),
+            function: "mint".into(),
+            args: vec![Value::Address(key.address()), Value::Int(5)],
+            value: Amount::new(3),
+            gas_limit: 5_000,
+            gas_price: Amount::new(1),
+        }
+        .sign(&key)
+        .into()
+    }
 }
 
 /// Flipping any single byte of a valid block's encoding (every position,

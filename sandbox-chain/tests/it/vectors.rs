@@ -1,4 +1,5 @@
-//! Encoding vectors for keys, addresses, transactions, blocks and ledger
+//! Encoding vectors for keys, addresses, transactions (transfers, coinbases,
+//! contract deploys and calls), blocks and ledger
 //! state, checked in as data (`tests/data/tx_vectors.json`). They were
 //! produced by this crate and checked independently by the Python verifier
 //! in `docs/encoding.md`; `CHAINLAB_BLESS=1` rewrites the file after an
@@ -6,6 +7,9 @@
 
 use sandbox_chain::amount::Amount;
 use sandbox_chain::block::Block;
+use sandbox_chain::contract::{
+    Call, Deploy, Value as CValue, apply_call, apply_deploy, contract_address, examples,
+};
 use sandbox_chain::encode::Encode;
 use sandbox_chain::hash::Domain;
 use sandbox_chain::keys::Keypair;
@@ -52,7 +56,9 @@ fn vectors() -> Value {
     ledger
         .apply_transfer(&signed, Keypair::from_name("miner").address())
         .unwrap();
+    let contracts = contract_vectors();
     json!({
+        "contracts": contracts,
         "comment": "Produced by sandbox-chain (tests/it/vectors.rs), verified by the Python program in docs/encoding.md.",
         "keys": [key_vector("alice"), key_vector("bob"), key_vector("miner")],
         "transfer": {
@@ -76,6 +82,81 @@ fn vectors() -> Value {
         },
         "ledger": {
             "accounts": ledger.accounts().map(|(a, acc)| json!({"address": a.to_hex(), "balance": acc.balance.get(), "nonce": acc.nonce})).collect::<Vec<_>>(),
+            "state_root": ledger.state_root().to_hex(),
+        },
+    })
+}
+
+/// A deploy of the shipped token, a call of it, and the ledger (state root
+/// with the contract part) after both ran.
+fn contract_vectors() -> Value {
+    let alice = Keypair::from_name("alice");
+    let bob = Keypair::from_name("bob");
+    let miner = Keypair::from_name("miner").address();
+    let deploy = Deploy {
+        chain_id: 1,
+        from: alice.public(),
+        nonce: 0,
+        gas_limit: 20_000,
+        gas_price: Amount::new(1),
+        source: examples::TOKEN.source.into(),
+        args: vec![CValue::text("ChainCoin")],
+    };
+    let signed_deploy = deploy.clone().sign(&alice);
+    let deploy_tx = Transaction::Deploy(signed_deploy.clone());
+    let token = contract_address(&alice.address(), 0);
+    let call = Call {
+        chain_id: 1,
+        from: alice.public(),
+        nonce: 1,
+        contract: token,
+        function: "mint".into(),
+        args: vec![CValue::Address(bob.address()), CValue::Int(500)],
+        value: Amount::new(3),
+        gas_limit: 5_000,
+        gas_price: Amount::new(2),
+    };
+    let signed_call = call.clone().sign(&alice);
+    let call_tx = Transaction::Call(signed_call.clone());
+    let mut ledger = Ledger::with_balances([(alice.address(), Amount::new(100_000))]).unwrap();
+    let r1 = apply_deploy(&mut ledger, &signed_deploy, 1, miner).unwrap();
+    let r2 = apply_call(&mut ledger, &signed_call, 1, miner).unwrap();
+    assert!(r1.succeeded() && r2.succeeded());
+    let contracts: Vec<Value> = ledger
+        .contracts()
+        .map(|(a, c)| {
+            json!({
+                "address": a.to_hex(),
+                "source": c.source,
+                "code_hash": c.code_hash.to_hex(),
+                // Deliberately not in key order: the verifier sorts.
+                "storage": c.storage.iter().rev().map(|(k, v)| json!({
+                    "name": k.name,
+                    "key": k.key,
+                    "value": v,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "deploy": {
+            "fields": serde_json::to_value(&deploy).unwrap(),
+            "signing_bytes": hex::encode(deploy.encode()),
+            "signature": signed_deploy.signature.to_hex(),
+            "tx_hex": hex::encode(deploy_tx.encode()),
+            "txid": deploy_tx.id().to_hex(),
+            "contract_address": token.to_hex(),
+        },
+        "call": {
+            "fields": serde_json::to_value(&call).unwrap(),
+            "signing_bytes": hex::encode(call.encode()),
+            "signature": signed_call.signature.to_hex(),
+            "tx_hex": hex::encode(call_tx.encode()),
+            "txid": call_tx.id().to_hex(),
+        },
+        "ledger": {
+            "accounts": ledger.accounts().map(|(a, acc)| json!({"address": a.to_hex(), "balance": acc.balance.get(), "nonce": acc.nonce})).collect::<Vec<_>>(),
+            "contracts": contracts,
             "state_root": ledger.state_root().to_hex(),
         },
     })
