@@ -35,11 +35,11 @@ pub const DEFAULT_BITS: u32 = 16;
 /// `default_chain_is_mined` checks them and prints the right ones if the
 /// header rules ever change).
 const DEFAULT_BLOCKS: [(&str, u64); 5] = [
-    ("genesis: alice gets 100", 88_448),
-    ("alice pays bob 10", 70_820),
-    ("bob pays carol 4", 186_298),
-    ("carol pays dave 1", 2_214),
-    ("dave pays alice 1", 2_094),
+    ("genesis: alice gets 100", 184_818),
+    ("alice pays bob 10", 70_407),
+    ("bob pays carol 4", 4_615),
+    ("carol pays dave 1", 64_078),
+    ("dave pays alice 1", 3_655),
 ];
 
 impl Default for ChainLab {
