@@ -5,6 +5,7 @@
 //! does not compile tokio and hyper).
 
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,43 +36,57 @@ pub(crate) const CHROMIUM_FLAGS: &[&str] = &[
 /// (students' own machines have one; a bare server does not).
 const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
 
-/// Installs chromium and chromium-driver with apt if either is missing (and
-/// a CJK font for the screenshots, if it can).
+/// Installs chromium and chromium-driver with apt if either is missing, and
+/// a CJK font for the screenshots of the Chinese pages (a missing font only
+/// gives a warning: the tests do not need it).
 pub(crate) fn ensure_chromium() -> Result<()> {
-    if Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file() {
-        if !Path::new(CJK_FONT).is_file() && is_root() {
-            let _ = util::run(
-                Command::new("apt-get")
-                    .args(["install", "-y", "-qq", "fonts-wqy-zenhei"])
-                    .env("DEBIAN_FRONTEND", "noninteractive"),
-            );
-        }
+    let browser_missing = !Path::new(CHROMIUM).is_file() || !Path::new(CHROMEDRIVER).is_file();
+    let font_missing = !Path::new(CJK_FONT).is_file();
+    if !browser_missing && !font_missing {
         return Ok(());
     }
-    if !is_root() || !util::succeeds(Command::new("apt-get").arg("--version")) {
-        bail!(
-            "the browser tests need Debian's chromium and chromium-driver; install them with \
-             `apt-get install -y chromium chromium-driver` (as root)"
-        );
+    let can_install = is_root() && util::succeeds(Command::new("apt-get").arg("--version"));
+    if !can_install {
+        if browser_missing {
+            bail!(
+                "the browser tests need Debian's chromium and chromium-driver; install them with \
+                 `apt-get install -y chromium chromium-driver fonts-wqy-zenhei` (as root)"
+            );
+        }
+        println!("xtask: warning: no CJK font ({CJK_FONT}); Chinese screenshots show boxes");
+        return Ok(());
+    }
+    let mut packages = Vec::new();
+    if browser_missing {
+        packages.extend(["chromium", "chromium-driver"]);
+    }
+    if font_missing {
+        packages.push("fonts-wqy-zenhei");
     }
     let start = Instant::now();
-    util::run(Command::new("apt-get").args(["update", "-qq"]))?;
-    util::run(
+    let installed = util::run(
         Command::new("apt-get")
-            .args([
-                "install",
-                "-y",
-                "-qq",
-                "--no-install-recommends",
-                "chromium",
-                "chromium-driver",
-            ])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )?;
-    println!(
-        "xtask: installed chromium in {:.1} s",
-        util::seconds_since(start)
-    );
+            .args(["update", "-qq"])
+            .stdin(Stdio::null()),
+    )
+    .and_then(|()| {
+        util::run(
+            Command::new("apt-get")
+                .args(["install", "-y", "-qq", "--no-install-recommends"])
+                .args(&packages)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .stdin(Stdio::null()),
+        )
+    });
+    match installed {
+        Ok(()) => println!(
+            "xtask: installed {} in {:.1} s",
+            packages.join(", "),
+            util::seconds_since(start)
+        ),
+        Err(error) if browser_missing => return Err(error),
+        Err(error) => println!("xtask: warning: could not install a CJK font: {error:#}"),
+    }
     Ok(())
 }
 
@@ -79,25 +94,43 @@ fn is_root() -> bool {
     util::output(Command::new("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0")
 }
 
-/// A running chromedriver, stopped when dropped.
+/// A running chromedriver in a process group of its own, so that stopping
+/// it also stops every Chromium it started (no stray browsers after a run).
 pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
 
 impl Driver {
-    /// Starts chromedriver on a free port and waits until it listens.
+    /// Starts chromedriver on a free port of 127.0.0.1 and waits (at most
+    /// 20 s) until it listens; tries another port if the first was taken in
+    /// the meantime.
     pub(crate) fn start() -> Result<Driver> {
-        let port = free_port()?;
+        let mut last_error = None;
+        for _ in 0..3 {
+            match Driver::start_on(free_port()?) {
+                Ok(driver) => return Ok(driver),
+                Err(error) => last_error = Some(error),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| anyhow::anyhow!("chromedriver did not start")))
+    }
+
+    fn start_on(port: u16) -> Result<Driver> {
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .with_context(|| format!("could not start {CHROMEDRIVER}"))?;
-        let driver = Driver { child, port };
+        let mut driver = Driver { child, port };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = driver.child.try_wait() {
+                bail!("chromedriver exited on port {port} before listening ({status})");
+            }
             if Instant::now() > deadline {
                 bail!("chromedriver did not listen on port {port} within 20 s");
             }
@@ -114,6 +147,13 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The whole group: chromedriver and any Chromium left behind by a
+        // session that was not closed (a crashed or killed checker).
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -158,4 +198,25 @@ pub(crate) fn check(checker: &Path, mode: &str, site: &str, extra: &[&str]) -> R
     )?;
     drop(driver);
     Ok(out)
+}
+
+/// Like [`check`], but the checker's output goes straight to the log as it
+/// runs (so a failure shows every step before it).
+pub(crate) fn check_streaming(
+    checker: &Path,
+    mode: &str,
+    site: &str,
+    extra: &[&str],
+) -> Result<()> {
+    let driver = Driver::start()?;
+    let result = util::run(
+        Command::new(checker)
+            .arg(mode)
+            .arg(driver.url())
+            .arg(site)
+            .args(extra)
+            .stdin(Stdio::null()),
+    );
+    drop(driver);
+    result
 }

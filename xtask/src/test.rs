@@ -14,6 +14,9 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub(crate) struct Options {
     /// Only fmt, clippy and the native tests.
     quick: bool,
+    /// Only the web steps (wasm32 build, component tests, end-to-end), to
+    /// iterate on the browser side without the whole suite; hidden.
+    only_web: bool,
 }
 
 impl Options {
@@ -22,8 +25,12 @@ impl Options {
         for arg in args {
             match arg.as_str() {
                 "--quick" => options.quick = true,
+                "--only-web" => options.only_web = true,
                 other => bail!("`cargo xtask test` does not know `{other}` (try --quick)"),
             }
+        }
+        if options.quick && options.only_web {
+            bail!("`--quick` and `--only-web` run disjoint steps; give one of them");
         }
         Ok(options)
     }
@@ -33,8 +40,16 @@ pub(crate) fn run(options: Options) -> Result<()> {
     let start = Instant::now();
     install_toolchain_parts(!options.quick)?;
 
-    let total = if options.quick { 3 } else { 8 };
+    let total = match (options.quick, options.only_web) {
+        (true, _) => 3,
+        (false, true) => 5,
+        (false, false) => 10,
+    };
     let mut steps = Steps::new(total);
+    if options.only_web {
+        web_steps(&mut steps)?;
+        return finish(start, total);
+    }
     steps.run("fmt", || util::run(&mut cargo(["fmt", "--all", "--check"])))?;
     steps.run("clippy", || {
         util::run(&mut cargo([
@@ -68,53 +83,64 @@ pub(crate) fn run(options: Options) -> Result<()> {
                 "2",
             ]))
         })?;
-        steps.run("wasm32 build", || {
-            util::run(&mut cargo([
-                "build",
-                "-p",
-                "sandbox-chain",
-                "-p",
-                "lessons",
-                "-p",
-                "web",
-                "-p",
-                "web-worker",
-                "--lib",
-                "--target",
-                WASM_TARGET,
-            ]))
-        })?;
-        let mut runner = None;
-        steps.run("wasm test runner build", || {
-            runner = Some(build_wasm_test_runner()?);
-            Ok(())
-        })?;
-        steps.run("wasm32 tests (Node.js)", || {
-            let runner = runner
-                .as_ref()
-                .context("the wasm test runner was not built")?;
-            run_wasm_tests(runner)
-        })?;
-        steps.run("web components (headless Chromium)", || {
-            let runner = runner
-                .as_ref()
-                .context("the wasm test runner was not built")?;
-            run_browser_component_tests(runner)
-        })?;
-        steps.run(
-            "end-to-end (static site in headless Chromium)",
-            run_end_to_end,
-        )?;
+        web_steps(&mut steps)?;
         // The book: every include resolves and every Rust snippet compiles
         // and runs against the crates.
         steps.run("book", || crate::book::run(crate::book::Options::default()))?;
     }
+    finish(start, total)
+}
+
+fn finish(start: Instant, total: usize) -> Result<()> {
     println!(
         "xtask test: all {total} steps passed in {:.1} s",
         util::seconds_since(start)
     );
     // The closing line, in the `N passed, N failed` form that CI reads.
     println!("xtask: {total} passed, 0 failed");
+    Ok(())
+}
+
+/// The browser side: the wasm32 build, the wasm32 tests in Node.js, the
+/// component tests and the end-to-end test in headless Chromium.
+fn web_steps(steps: &mut Steps) -> Result<()> {
+    steps.run("wasm32 build", || {
+        util::run(&mut cargo([
+            "build",
+            "-p",
+            "sandbox-chain",
+            "-p",
+            "lessons",
+            "-p",
+            "web",
+            "-p",
+            "web-worker",
+            "--lib",
+            "--target",
+            WASM_TARGET,
+        ]))
+    })?;
+    let mut runner = None;
+    steps.run("wasm test runner build", || {
+        runner = Some(build_wasm_test_runner()?);
+        Ok(())
+    })?;
+    steps.run("wasm32 tests (Node.js)", || {
+        let runner = runner
+            .as_ref()
+            .context("the wasm test runner was not built")?;
+        run_wasm_tests(runner)
+    })?;
+    steps.run("web components (headless Chromium)", || {
+        let runner = runner
+            .as_ref()
+            .context("the wasm test runner was not built")?;
+        run_browser_component_tests(runner)
+    })?;
+    steps.run(
+        "end-to-end (static site in headless Chromium)",
+        run_end_to_end,
+    )?;
     Ok(())
 }
 
@@ -247,14 +273,12 @@ fn run_end_to_end() -> Result<()> {
     let checker = crate::browser::build_checker()?;
     let server = crate::serve::spawn(site, 0)?;
     let shots = util::target_dir()?.join("screenshots");
-    let out = crate::browser::check(
+    crate::browser::check_streaming(
         &checker,
         "e2e",
         &server.url(),
         &[shots.to_string_lossy().as_ref()],
-    )?;
-    print!("{out}");
-    Ok(())
+    )
 }
 
 /// Builds `wasm-test-runner` (wasm-bindgen-cli as a library) after checking
@@ -283,6 +307,7 @@ fn build_wasm_test_runner() -> Result<std::path::PathBuf> {
 }
 
 fn run_wasm_tests(runner: &std::path::Path) -> Result<()> {
+    util::ensure_debian_package("node", "nodejs")?;
     let node = util::output(Command::new("node").arg("--version")).context(
         "Node.js (`node`) is needed to run the wasm32 tests; install it (Debian: apt-get install nodejs)",
     )?;
@@ -409,8 +434,12 @@ version = "0.2.130"
     fn options_reject_unknown_flags() {
         assert_eq!(
             Options::parse(&["--quick".into()]).unwrap(),
-            Options { quick: true }
+            Options {
+                quick: true,
+                only_web: false
+            }
         );
+        assert!(Options::parse(&["--quick".into(), "--only-web".into()]).is_err());
         assert!(Options::parse(&["--quik".into()]).is_err());
     }
 }

@@ -249,17 +249,22 @@ mod tests {
         assert_eq!(lab.proof_verifies(), Some(Ok(())));
     }
 
+    /// The drawing ends at the top node; the root is one more hash over it
+    /// and the leaf count (`root_from_top`), shown beside the tree.
     #[test]
-    fn the_root_is_centred_at_the_top() {
+    fn the_top_node_is_centred_at_the_top_and_gives_the_root() {
         let lab = MerkleLab {
             text: "a\nb\nc\nd".into(),
             selected: 0,
         };
         let layout = lab.layout();
-        let root = layout.nodes.last().unwrap();
-        assert_eq!(root.hash, lab.root().hash());
-        assert!((root.x - layout.width / 2.0).abs() < 1e-9);
-        assert!(layout.nodes.iter().all(|n| n.y >= root.y));
+        let top = layout.nodes.last().unwrap();
+        assert_eq!(
+            sandbox_chain::merkle::root_from_top(4, &top.hash),
+            lab.root()
+        );
+        assert!((top.x - layout.width / 2.0).abs() < 1e-9);
+        assert!(layout.nodes.iter().all(|n| n.y >= top.y));
     }
 
     #[test]

@@ -58,9 +58,9 @@ pub fn ChainView() -> impl IntoView {
         };
         let badge = move || {
             if valid() {
-                view! { <span class="rounded-full bg-emerald-700 px-2 py-0.5 text-xs font-semibold text-white">{i18n.t("chain.ok")}</span> }
+                view! { <span class="chain-badge rounded-full bg-emerald-700 px-2 py-0.5 text-xs font-semibold text-white">{i18n.t("chain.ok")}</span> }
             } else {
-                view! { <span class="rounded-full bg-rose-700 px-2 py-0.5 text-xs font-semibold text-white">{i18n.t("chain.broken")}</span> }
+                view! { <span class="chain-badge rounded-full bg-rose-700 px-2 py-0.5 text-xs font-semibold text-white">{i18n.t("chain.broken")}</span> }
             }
         };
         let title = move || i18n.t_args("chain.block", &[("n", &index.to_string())]);
