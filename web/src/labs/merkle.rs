@@ -252,19 +252,21 @@ mod tests {
     /// The drawing ends at the top node; the root is one more hash over it
     /// and the leaf count (`root_from_top`), shown beside the tree.
     #[test]
-    fn the_top_node_is_centred_at_the_top_and_gives_the_root() {
+    fn the_root_is_drawn_centred_above_the_top_node_that_gives_it() {
         let lab = MerkleLab {
             text: "a\nb\nc\nd".into(),
             selected: 0,
         };
         let layout = lab.layout();
-        let top = layout.nodes.last().unwrap();
+        let root = layout.nodes.last().unwrap();
+        assert_eq!(root.hash, lab.root().hash());
+        assert!((root.x - layout.width / 2.0).abs() < 1e-9);
+        assert!(layout.nodes.iter().all(|n| n.y >= root.y));
+        let top = &layout.nodes[layout.nodes.len() - 2];
         assert_eq!(
             sandbox_chain::merkle::root_from_top(4, &top.hash),
             lab.root()
         );
-        assert!((top.x - layout.width / 2.0).abs() < 1e-9);
-        assert!(layout.nodes.iter().all(|n| n.y >= top.y));
     }
 
     #[test]
