@@ -4,6 +4,7 @@
 //! Layout: [`labs`] holds each view's logic as plain Rust types (tested
 //! natively); [`views`] holds thin components over them, named in
 //! [`views::REGISTRY`]; [`state`] provides shared state through context;
+//! [`play`] shares the world being played (a lesson's session);
 //! [`store`] reads and writes `localStorage`; [`mining`] and [`workers`]
 //! run proof of work in Web Workers; [`i18n`] holds the languages.
 
@@ -12,6 +13,7 @@ pub mod browser;
 pub mod i18n;
 pub mod labs;
 pub mod mining;
+pub mod play;
 pub mod registry;
 pub mod state;
 pub mod store;
