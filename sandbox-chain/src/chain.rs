@@ -916,6 +916,7 @@ impl Chain {
         Ok((weight, Some(membership)))
     }
 
+    // ANCHOR: check_authority
     /// Proof-of-authority rules (see [`poa`]): a sealer among the
     /// authorities, a valid signature, not too early, not sealed too often.
     fn check_authority(
@@ -964,6 +965,7 @@ impl Chain {
         }
         Ok(poa::weight(validators, height, &key))
     }
+    // ANCHOR_END: check_authority
 
     /// The validators for the child of `entry`: the membership's on a
     /// permissioned chain, the consensus parameters' otherwise.

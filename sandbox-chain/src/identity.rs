@@ -610,6 +610,7 @@ impl Membership {
                 found: g.nonce,
             });
         }
+        // ANCHOR: majority
         let mut approving: BTreeSet<&str> = BTreeSet::new();
         for a in &tx.approvals {
             match self.member(&a.admin) {
@@ -632,6 +633,7 @@ impl Membership {
                 needed,
             });
         }
+        // ANCHOR_END: majority
         let mut next = self.clone();
         match &g.change {
             Change::AddOrganisation { org, admin } => {

@@ -208,6 +208,7 @@ impl LightClient {
         retarget(parent.target, actual, expected)
     }
 
+    // ANCHOR: submit
     /// Checks and stores a header. Returns whether the tip moved to it.
     /// A header already stored is accepted again and changes nothing.
     pub fn submit(&mut self, header: Header) -> Result<bool, LightError> {
@@ -264,6 +265,7 @@ impl LightClient {
         }
         Ok(false)
     }
+    // ANCHOR_END: submit
 
     /// How many blocks of the best branch are at or above `block` (1 for
     /// the tip itself), or the reason it has none.

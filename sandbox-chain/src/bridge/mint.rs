@@ -235,6 +235,7 @@ impl MintBridge {
         receipt
     }
 
+    // ANCHOR: claim
     /// Checks a lock proof and mints. Validates everything before changing
     /// anything.
     pub fn claim(&mut self, p: &LockProof) -> Result<Minted, BridgeError> {
@@ -280,4 +281,5 @@ impl MintBridge {
             confirmations,
         })
     }
+    // ANCHOR_END: claim
 }

@@ -63,6 +63,7 @@ pub struct Htlc {
     pub state: HtlcState,
 }
 
+// ANCHOR: htlc
 impl Htlc {
     /// Claims with `secret` in a block at `height`.
     pub fn claim(&mut self, secret: &[u8], height: u64) -> Result<(), HtlcError> {
@@ -91,6 +92,7 @@ impl Htlc {
         Ok(())
     }
 }
+// ANCHOR_END: htlc
 
 /// An operation on one chain's HTLC.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

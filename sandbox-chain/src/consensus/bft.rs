@@ -1403,6 +1403,7 @@ impl BftEngine {
         }
     }
 
+    // ANCHOR: step_once
     fn step_once(&mut self, app: &mut impl BftApp, out: &mut Vec<Output>) -> bool {
         let q = self.validators.quorum();
         let round = self.round;
@@ -1512,6 +1513,7 @@ impl BftEngine {
         }
         false
     }
+    // ANCHOR_END: step_once
 
     /// The certificate for `block` from the precommits of `round`.
     fn certificate(&self, round: u32, block: BlockHash) -> CommitCertificate {

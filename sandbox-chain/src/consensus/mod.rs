@@ -103,6 +103,7 @@ impl ValidatorSet {
         self.keys.iter().position(|k| k == key)
     }
 
+    // ANCHOR: quorum
     /// The most faulty validators the set tolerates: `f = (n - 1) / 3`.
     pub fn max_faulty(&self) -> usize {
         self.keys.len().saturating_sub(1) / 3
@@ -114,6 +115,7 @@ impl ValidatorSet {
     pub fn quorum(&self) -> usize {
         self.keys.len().saturating_sub(self.max_faulty())
     }
+    // ANCHOR_END: quorum
 
     /// The validator at position `(height + round) mod n`: heights rotate the
     /// proposer, and each new round of a height moves to the next one.

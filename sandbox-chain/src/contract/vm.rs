@@ -17,6 +17,7 @@ use crate::encode::Encode;
 use crate::hash::sha256;
 use crate::keys::Address;
 
+// ANCHOR: gas
 /// How much gas each kind of step costs. The schedule is part of the
 /// chain's rules: every node must charge exactly the same.
 pub mod gas {
@@ -44,6 +45,7 @@ pub mod gas {
     /// Per byte of deployed source.
     pub const DEPLOY_PER_BYTE: u64 = 2;
 }
+// ANCHOR_END: gas
 
 /// How deeply contract functions may call each other.
 pub const MAX_CALL_DEPTH: usize = 8;
