@@ -1,11 +1,12 @@
-// The connected-chains chapter's examples (compiled and run by `mdbook test`).
+// The bridge chapter's examples (compiled and run by `mdbook test`).
 extern crate sandbox_chain;
 
 use sandbox_chain::bridge::LightClient;
 use sandbox_chain::bridge::relay::{headers_to_relay, prove};
-use sandbox_chain::bridge::swap::{Htlc, HtlcError, HtlcState};
 use sandbox_chain::demo::{demo_chain, demo_params};
-use sandbox_chain::hash::sha256;
+use sandbox_chain::keys::Keypair;
+use sandbox_chain::world::islands::{self, Islands};
+use sandbox_chain::world::{NodeId, WorldEvent};
 
 fn main() {
     // ANCHOR: light
@@ -47,20 +48,61 @@ fn main() {
     println!("{error}");
     // ANCHOR_END: inclusion
 
-    // ANCHOR: htlc
-    // A hash time lock: coins go to whoever shows the secret before block
-    // 100; from block 100 on, the sender can take them back.
-    let secret = b"the secret alice chose";
-    let mut htlc = Htlc {
-        hashlock: sha256(secret),
-        timeout: 100,
-        state: HtlcState::Locked,
-    };
-    assert_eq!(htlc.claim(b"a guess", 50), Err(HtlcError::WrongSecret));
-    assert_eq!(htlc.refund(50), Err(HtlcError::TooEarly));
-    htlc.claim(secret, 60).unwrap();
-    // Claiming published the secret: the other chain's HTLC with the same
-    // hash lock can now be claimed with it too. That is an atomic swap.
-    assert_eq!(htlc.state, HtlcState::Claimed(secret.to_vec()));
-    // ANCHOR_END: htlc
+    // ANCHOR: mint
+    // The scenario `bridge-transfer`: alice pays 100 coins into the vault
+    // on chain A; a relayer carries A's headers and the lock's proof to
+    // chain B, whose bridge mints once the lock is 3 blocks deep.
+    let transcript = islands::scenario_transcript("bridge-transfer")
+        .unwrap()
+        .unwrap();
+    let world = Islands::replay(&transcript).unwrap();
+    let (a, b) = (0, 1);
+    let alice = Keypair::from_name("alice").address();
+    let vault = world.vault(a, b).unwrap();
+    let a_ledger = world.world(a).unwrap().chain(NodeId(0)).unwrap().ledger();
+    println!("vault on A holds {}", a_ledger.balance(&vault));
+    // Every node of B runs the bridge in its own state, and agrees.
+    for node in [0, 1] {
+        assert_eq!(world.wrapped_balance(b, NodeId(node), a, &alice), 100);
+    }
+    for e in world.world(b).unwrap().events() {
+        if let WorldEvent::RelayApplied {
+            node: NodeId(0),
+            height,
+            receipt,
+            ..
+        } = &e.event
+        {
+            println!(
+                "B block {height}: {} headers taken, A's tip at {}, minted {:?}",
+                receipt.headers_accepted,
+                receipt.light_height,
+                receipt
+                    .minted
+                    .iter()
+                    .map(|m| m.amount.get())
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+    // ANCHOR_END: mint
+
+    // ANCHOR: reorg
+    // The scenario `reorg-under-bridge-transfer`: the lock is mined on a
+    // branch of A that loses a reorganisation. B's light client follows A's
+    // most-work branch, on which the lock never happened: nothing mints.
+    let transcript = islands::scenario_transcript("reorg-under-bridge-transfer")
+        .unwrap()
+        .unwrap();
+    let world = Islands::replay(&transcript).unwrap();
+    let a_ledger = world.world(a).unwrap().chain(NodeId(0)).unwrap().ledger();
+    let carol = Keypair::from_name("carol").address();
+    println!(
+        "after the reorg, A's vault holds {} and carol {}",
+        a_ledger.balance(&vault),
+        a_ledger.balance(&carol)
+    );
+    assert_eq!(a_ledger.balance(&vault).get(), 0);
+    assert_eq!(world.wrapped_balance(b, NodeId(0), a, &alice), 0);
+    // ANCHOR_END: reorg
 }

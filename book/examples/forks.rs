@@ -1,12 +1,10 @@
-// The forks-and-reorgs chapter's examples (compiled and run by `mdbook test`).
+// The forks chapter's examples (compiled and run by `mdbook test`).
 extern crate sandbox_chain;
 
 use sandbox_chain::block::Block;
 use sandbox_chain::chain::{Chain, ChainParams, Placement};
 use sandbox_chain::keys::Keypair;
 use sandbox_chain::pow::mine_range;
-use sandbox_chain::world::scenario::scenario_transcript;
-use sandbox_chain::world::{World, WorldEvent};
 
 /// Mines a block on `chain`'s tip paying `miner`, and inserts it there.
 fn mine_on(chain: &mut Chain, miner: &str, time_ms: u64) -> Block {
@@ -46,24 +44,4 @@ fn main() {
     let west_miner = Keypair::from_name("miner-west").address();
     assert_eq!(west.ledger().balance(&west_miner).get(), 0);
     // ANCHOR_END: reorg
-
-    // ANCHOR: attack
-    // The 51% attack as a scenario: an attacker with most of the hash rate
-    // mines in secret, pays a shop, waits for confirmations, then releases
-    // a longer chain in which the payment never happened.
-    let transcript = scenario_transcript("double-spend-51").unwrap();
-    println!("{}: {}", transcript.title, transcript.description);
-    let world = World::replay(&transcript).unwrap();
-    let deepest = world
-        .events()
-        .iter()
-        .filter_map(|e| match e.event {
-            WorldEvent::Reorg { depth, .. } => Some(depth),
-            _ => None,
-        })
-        .max()
-        .unwrap();
-    println!("deepest reorg: {deepest} blocks");
-    assert!(deepest >= 3);
-    // ANCHOR_END: attack
 }
