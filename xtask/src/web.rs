@@ -8,7 +8,8 @@
 //! there (skipped with a note otherwise; Debian's binaryen miscompiles);
 //! CSS with encre-css over web/'s sources; an `index.html`. Assets go to
 //! `a/<content hash>/` so a CDN can cache them forever; every path is
-//! relative, so any static host serves the folder as it is.
+//! relative, so any static host serves the folder as it is. `dist` and
+//! `sandbox` also build the book into `book/` (`book::build_into_site`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,6 +73,9 @@ impl DistOptions {
 /// `cargo xtask dist`.
 pub(crate) fn dist(options: DistOptions) -> Result<()> {
     let sizes = build(&options.out)?;
+    // The book goes to `book/` beside the app; the two link to each other
+    // with relative paths (book/src/operators/hosting.md).
+    crate::book::build_into_site(&options.out)?;
     print_sizes(&sizes);
     println!(
         "xtask dist: the static site is in {} (serve it from any static host)",
@@ -84,6 +88,7 @@ pub(crate) fn dist(options: DistOptions) -> Result<()> {
 pub(crate) fn sandbox(port: u16) -> Result<()> {
     let out = util::target_dir()?.join("sandbox");
     let sizes = build(&out)?;
+    crate::book::build_into_site(&out)?;
     print_sizes(&sizes);
     let server = serve::spawn(out, port)
         .or_else(|_| serve::spawn(util::target_dir()?.join("sandbox"), 0))?;
