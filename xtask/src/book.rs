@@ -533,16 +533,16 @@ fn resolve_relative(dir: &str, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// After `mdbook build`: each lesson's pages exist where the app links.
+/// After `mdbook build`: the book's front page and each lesson's pages
+/// exist where the app links.
 fn check_built(out: &Path, course: &Course) -> Result<()> {
-    let missing: Vec<String> = course
-        .lessons
-        .iter()
-        .flat_map(|id| {
-            LOCALES
-                .iter()
-                .map(move |(dir, _)| format!("{dir}/{id}.html"))
-        })
+    let pages = course.lessons.iter().flat_map(|id| {
+        LOCALES
+            .iter()
+            .map(move |(dir, _)| format!("{dir}/{id}.html"))
+    });
+    let missing: Vec<String> = std::iter::once("index.html".to_owned())
+        .chain(pages)
         .filter(|page| !out.join(page).is_file())
         .collect();
     if !missing.is_empty() {
@@ -753,6 +753,28 @@ mod tests {
         let course = read_course(&util::project_root()).unwrap();
         assert!(course.lessons.contains(&"hashing".to_owned()));
         assert!(!course.exercises.is_empty());
+    }
+
+    #[test]
+    fn built_pages_are_checked_where_the_app_links() {
+        let out = std::env::temp_dir().join(format!("xtask-book-built-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        for dir in ["students", "zh-CN"] {
+            std::fs::create_dir_all(out.join(dir)).unwrap();
+            std::fs::write(out.join(dir).join("hashing.html"), "x").unwrap();
+        }
+        let course = Course {
+            lessons: vec!["hashing".into()],
+            exercises: vec![],
+        };
+        let error = check_built(&out, &course).unwrap_err().to_string();
+        assert!(error.ends_with(": index.html"), "{error}");
+        std::fs::write(out.join("index.html"), "x").unwrap();
+        check_built(&out, &course).unwrap();
+        std::fs::remove_file(out.join("zh-CN/hashing.html")).unwrap();
+        let error = check_built(&out, &course).unwrap_err().to_string();
+        assert!(error.ends_with(": zh-CN/hashing.html"), "{error}");
+        std::fs::remove_dir_all(&out).unwrap();
     }
 
     #[test]
