@@ -680,3 +680,29 @@ fn inclusion_checks_are_graded_by_replay() {
     assert!(!r.complete());
     assert!(!r.steps[1].complete && r.steps[2].complete, "{r:?}");
 }
+
+/// Transcripts exported before connected chains came to lessons (the
+/// solutions of lessons 1 to 11, made by that version of the crate and
+/// never regenerated) still read and grade full marks: the transcript
+/// JSON and what it replays to did not change.
+#[test]
+fn transcripts_made_before_connected_chains_still_grade() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let json = std::fs::read_to_string(&path).unwrap();
+        let t = LessonTranscript::from_json(&json).unwrap();
+        let folder = std::fs::read_dir(course_dir())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|f| lessons::course::folder_id(f) == Some(t.lesson.as_str()))
+            .unwrap_or_else(|| panic!("no lesson {} for {}", t.lesson, path.display()));
+        let r = grade(&lesson(&folder), &json, "en")
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(r.complete(), "{}: {r:?}", path.display());
+        n += 1;
+    }
+    assert_eq!(n, 11);
+}
