@@ -847,4 +847,57 @@ mod tests {
         assert!(matches!(check(2, &real), Err(ToolError::NoTx { .. })));
         assert!(matches!(check(1, "zz"), Err(ToolError::BadTxid(_))));
     }
+
+    /// Connected-chain actions are written with `op`, read the same from
+    /// TOML and JSON, and are named with their chain.
+    #[test]
+    fn op_actions_parse_and_are_named() {
+        let t: LessonAction =
+            toml::from_str("op = \"on\"\nchain = 1\naction = { action = \"mine\", node = 0 }")
+                .unwrap();
+        let j: LessonAction =
+            serde_json::from_str(r#"{"op":"on","chain":1,"action":{"action":"mine","node":0}}"#)
+                .unwrap();
+        assert_eq!(t, j);
+        assert_eq!(t.name(), "mine on chain 1");
+        let back: LessonAction = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(back, t);
+        let stop: LessonAction = toml::from_str("op = \"stop_relayer\"\nrelayer = 0").unwrap();
+        assert_eq!(stop.name(), "stop_relayer");
+        let e = toml::from_str::<LessonAction>("op = \"stop\"\nrelayer = 0").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`op = \"stop\"`: unknown variant `stop`"),
+            "{e}"
+        );
+        let e = toml::from_str::<LessonAction>(
+            "op = \"on\"\nchain = 1\naction = { action = \"mien\" }",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("unknown variant `mien`"), "{e}");
+    }
+
+    #[test]
+    fn a_query_of_nothing_is_refused_or_reported() {
+        let c = ctx();
+        let q = |contract: &str| {
+            ToolAction::QueryContract {
+                contract: contract.into(),
+                function: "get".into(),
+                args: Vec::new(),
+            }
+            .run(&c)
+        };
+        assert!(
+            matches!(q("alice"), Err(ToolError::BadContractInput(m)) if m.contains("not a contract"))
+        );
+        let Ok(ToolOutput::Query {
+            returned, fault, ..
+        }) = q("alice/0")
+        else {
+            panic!("a query of a missing contract still reports")
+        };
+        assert_eq!(returned, None);
+        assert!(fault.unwrap().contains("there is no contract"));
+    }
 }

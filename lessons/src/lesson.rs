@@ -193,7 +193,7 @@ struct WorldFile {
     #[serde(default)]
     accounts: Vec<String>,
     #[serde(default)]
-    setup: Vec<Spanned<LessonAction>>,
+    setup: Vec<Spanned<toml::Value>>,
     /// Connected chains, instead of `nodes`.
     #[serde(default)]
     chains: Vec<Spanned<ChainFile>>,
@@ -366,9 +366,31 @@ struct StepFile {
     views: Vec<Spanned<View>>,
     #[serde(default)]
     hints: Vec<Spanned<String>>,
-    objectives: Vec<Spanned<Objective>>,
+    /// Read as TOML first, then typed one by one, so each mistake is
+    /// named at its own objective or action.
+    objectives: Vec<Spanned<toml::Value>>,
     #[serde(default)]
-    solution: Vec<Spanned<LessonAction>>,
+    solution: Vec<Spanned<toml::Value>>,
+}
+
+/// A step's objectives and solution, typed.
+type TypedStep = (Vec<Spanned<Objective>>, Vec<Spanned<LessonAction>>);
+
+/// A value of the file, typed, each mistake named where it stands.
+fn typed<T: serde::de::DeserializeOwned>(
+    values: &[Spanned<toml::Value>],
+    err: &dyn Fn(Range<usize>, String),
+) -> Vec<Spanned<T>> {
+    values
+        .iter()
+        .filter_map(|v| match v.get_ref().clone().try_into::<T>() {
+            Ok(t) => Some(Spanned::new(v.span(), t)),
+            Err(e) => {
+                err(v.span(), e.message().trim().replace('\n', " "));
+                None
+            }
+        })
+        .collect()
 }
 
 // ---- the checked lesson ----
@@ -657,6 +679,15 @@ impl Lesson {
         // chains (`chains` or an `islands` scenario).
         let w = file.world.get_ref();
         let world_span = file.world.span();
+        let setup: Vec<Spanned<LessonAction>> = typed(&w.setup, &err);
+        let typed_steps: Vec<TypedStep> = file
+            .steps
+            .iter()
+            .map(|s| {
+                let sf = s.get_ref();
+                (typed(&sf.objectives, &err), typed(&sf.solution, &err))
+            })
+            .collect();
         let single_fields_msg = "take their nodes, difficulty, block size, funds, network, engine and consortium from it: remove them";
         if !w.chains.is_empty() || w.islands.is_some() {
             if let Some(s) = &w.scenario {
@@ -784,7 +815,7 @@ impl Lesson {
                 ))),
             }
         };
-        for a in &w.setup {
+        for a in &setup {
             if let LessonAction::Tool(_) = a.get_ref() {
                 err(
                     a.span(),
@@ -800,7 +831,7 @@ impl Lesson {
             world: start_world,
             student: NodeId(student),
             chain: w.chain.as_ref().map_or(0, |c| *c.get_ref()),
-            setup: w.setup.iter().map(|a| a.get_ref().clone()).collect(),
+            setup: setup.iter().map(|a| a.get_ref().clone()).collect(),
         };
 
         // Build the starting world once: it proves the configuration and
@@ -870,9 +901,9 @@ impl Lesson {
             }
         }
         for a in start.setup.iter().chain(
-            file.steps
+            typed_steps
                 .iter()
-                .flat_map(|s| s.get_ref().solution.iter().map(Spanned::get_ref)),
+                .flat_map(|(_, solution)| solution.iter().map(Spanned::get_ref)),
         ) {
             note_action(a, &mut known);
         }
@@ -912,11 +943,11 @@ impl Lesson {
                 _ => {}
             }
         };
-        for a in &w.setup {
+        for a in &setup {
             check_op(a);
         }
-        for s in &file.steps {
-            for a in &s.get_ref().solution {
+        for (_, solution) in &typed_steps {
+            for a in solution {
                 check_op(a);
             }
         }
@@ -934,7 +965,7 @@ impl Lesson {
         if file.steps.is_empty() {
             err(0..0, "a lesson needs at least one `[[steps]]`".to_owned());
         }
-        for s in &file.steps {
+        for (s, (objectives, solution)) in file.steps.iter().zip(&typed_steps) {
             let sf = s.get_ref();
             let id = sf.id.get_ref();
             if !is_id(id) {
@@ -947,7 +978,7 @@ impl Lesson {
                 err(sf.id.span(), format!("two steps have the id `{id}`"));
             }
             let mut item_ids = BTreeSet::new();
-            for o in &sf.objectives {
+            for o in objectives {
                 let oid = &o.get_ref().id;
                 if !is_id(oid) {
                     err(
@@ -1012,8 +1043,8 @@ impl Lesson {
                 id: id.clone(),
                 views: sf.views.iter().map(|v| v.get_ref().clone()).collect(),
                 hints: sf.hints.iter().map(|h| h.get_ref().clone()).collect(),
-                objectives: sf.objectives.iter().map(|o| o.get_ref().clone()).collect(),
-                solution: sf.solution.iter().map(|a| a.get_ref().clone()).collect(),
+                objectives: objectives.iter().map(|o| o.get_ref().clone()).collect(),
+                solution: solution.iter().map(|a| a.get_ref().clone()).collect(),
             });
         }
 

@@ -1952,4 +1952,570 @@ mod tests {
             assert_eq!(p.name(), *name);
         }
     }
+
+    // ---- the predicates for PoA, BFT, consortia, contracts and bridges ----
+
+    use sandbox_chain::amount::Amount;
+    use sandbox_chain::world::islands::{IslandsAction, IslandsConfig};
+    use sandbox_chain::world::{ContractCode, WorldConfig};
+
+    /// Parses one predicate as a lesson writes it.
+    fn p(toml_text: &str) -> Predicate {
+        toml::from_str(toml_text).unwrap_or_else(|e| panic!("{toml_text}: {e}"))
+    }
+
+    /// Facts over a whole world (every event counts), node 0 the student.
+    fn facts(world: &World) -> Facts<'_> {
+        Facts {
+            world,
+            student: NodeId(0),
+            events_from: 0,
+            history_from: 0,
+            log: &[],
+            connected: None,
+        }
+    }
+
+    fn holds(world: &World, toml_text: &str) -> bool {
+        p(toml_text).holds(&facts(world))
+    }
+
+    fn advance(w: &mut World, ms: u64) {
+        w.apply(Action::AdvanceTime { ms }).unwrap();
+    }
+
+    fn behave(w: &mut World, node: u32, behaviour: Behaviour) {
+        w.apply(Action::SetBehaviour {
+            node: NodeId(node),
+            behaviour,
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn run_outcomes_match_faults() {
+        let gas = Fault {
+            line: 3,
+            kind: FaultKind::OutOfGas {
+                needed: 100,
+                left: 1,
+                limit: 50,
+            },
+        };
+        let require = Fault {
+            line: 4,
+            kind: FaultKind::RequireFailed {
+                message: "no".into(),
+            },
+        };
+        assert!(RunOutcome::Ok.matches(None));
+        assert!(!RunOutcome::Ok.matches(Some(&gas)));
+        assert!(RunOutcome::Reverted.matches(Some(&gas)));
+        assert!(RunOutcome::Reverted.matches(Some(&require)));
+        assert!(!RunOutcome::Reverted.matches(None));
+        assert!(RunOutcome::OutOfGas.matches(Some(&gas)));
+        assert!(!RunOutcome::OutOfGas.matches(Some(&require)));
+    }
+
+    /// Authorities take turns; a silent one is stood in for; two of four
+    /// cannot go on alone, and `halted` sees the stop.
+    #[test]
+    fn sealed_and_halted_follow_the_authorities() {
+        let mut w = World::new(WorldConfig::poa(4), 1).unwrap();
+        assert!(!holds(&w, "sealed = {}"));
+        advance(&mut w, 5_000);
+        assert!(holds(&w, "sealed = { count = 4, in_turn = true }"));
+        assert!(holds(&w, "sealed = { by = \"node-2\" }"));
+        assert!(!holds(&w, "sealed = { in_turn = false }"));
+        assert!(!holds(&w, "sealed = { count = 99 }"));
+        assert!(!holds(&w, "halted = { for_ms = 1500 }"));
+        behave(&mut w, 2, Behaviour::Silent);
+        advance(&mut w, 8_000);
+        assert!(holds(&w, "sealed = { in_turn = false }"));
+        behave(&mut w, 3, Behaviour::Silent);
+        advance(&mut w, 10_000);
+        assert!(holds(&w, "halted = { for_ms = 5000 }"));
+        // Only what happened since the lesson began counts.
+        let mut f = facts(&w);
+        f.events_from = w.events().len();
+        assert!(!p("sealed = {}").holds(&f));
+        // The gap that is still going on counts from the last block.
+        assert!(p("halted = { for_ms = 5000 }").holds(&f));
+        let w2 = World::new(WorldConfig::poa(4), 1).unwrap();
+        assert!(!holds(&w2, "halted = { for_ms = 1 }"), "no block yet");
+    }
+
+    /// BFT: finality on one chain; a silent proposer makes a round fail;
+    /// an equivocator is caught; two of four silent halt the chain.
+    #[test]
+    fn bft_rounds_evidence_forks_and_halts() {
+        let mut w = World::new(WorldConfig::bft(4), 1).unwrap();
+        advance(&mut w, 6_000);
+        assert!(holds(&w, "no_fork = { min_height = 3 }"));
+        assert!(!holds(&w, "no_fork = { min_height = 300 }"));
+        assert!(!holds(&w, "decided_round = { at_least = 1 }"));
+        assert!(holds(&w, "decided_round = { at_least = 0 }"));
+        behave(&mut w, 1, Behaviour::Silent);
+        advance(&mut w, 10_000);
+        assert!(holds(&w, "decided_round = { at_least = 1 }"));
+        assert!(!holds(&w, "evidence = {}"));
+        behave(&mut w, 1, Behaviour::Honest);
+        behave(&mut w, 3, Behaviour::Equivocate);
+        advance(&mut w, 10_000);
+        assert!(holds(&w, "evidence = { offence = \"double_vote\" }"));
+        assert!(
+            !holds(&w, "evidence = { node = 3 }"),
+            "the liar does not catch itself"
+        );
+        assert!(holds(&w, "no_fork = { min_height = 10 }"));
+        assert!(!holds(&w, "halted = { for_ms = 5000 }"));
+        behave(&mut w, 3, Behaviour::Silent);
+        behave(&mut w, 2, Behaviour::Silent);
+        advance(&mut w, 15_000);
+        assert!(holds(&w, "halted = { for_ms = 8000 }"));
+        assert!(holds(&w, "no_fork = { nodes = [0, 1] }"));
+    }
+
+    /// Two proof-of-work nodes split and each mines: their chains differ,
+    /// which `no_fork` sees.
+    #[test]
+    fn no_fork_sees_two_branches() {
+        let mut w = World::new(WorldConfig::pow(2, 4, 0), 1).unwrap();
+        w.apply(Action::Partition {
+            groups: vec![vec![NodeId(0)], vec![NodeId(1)]],
+        })
+        .unwrap();
+        w.apply(Action::Mine { node: NodeId(0) }).unwrap();
+        w.apply(Action::Mine { node: NodeId(1) }).unwrap();
+        assert!(!holds(&w, "no_fork = {}"));
+        w.apply(Action::Mine { node: NodeId(1) }).unwrap();
+        w.apply(Action::Heal).unwrap();
+        w.apply(Action::RunUntil {
+            until: sandbox_chain::world::Until::Converged,
+            max_events: 100_000,
+        })
+        .unwrap();
+        assert!(holds(&w, "no_fork = { min_height = 2 }"));
+    }
+
+    /// The `permissioned-outsider` scenario: olivia refused, a change
+    /// approved by two organisations, applied, and olivia a member.
+    #[test]
+    fn consortium_membership_and_governance() {
+        let w = World::scenario("permissioned-outsider").unwrap();
+        assert!(holds(&w, "tx_rejected = { reason = \"not_a_member\" }"));
+        assert!(!holds(&w, "tx_rejected = { reason = \"bad_signature\" }"));
+        assert!(holds(&w, "change_approved = { organisations = 2 }"));
+        assert!(!holds(&w, "change_approved = { organisations = 3 }"));
+        assert!(holds(&w, "governance_applied = { kind = \"add_member\" }"));
+        assert!(!holds(
+            &w,
+            "governance_applied = { kind = \"remove_member\" }"
+        ));
+        assert!(holds(
+            &w,
+            "member = { key = \"olivia\", org = \"org1\", role = \"client\" }"
+        ));
+        assert!(!holds(&w, "member = { key = \"olivia\", org = \"org2\" }"));
+        assert!(!holds(
+            &w,
+            "member = { key = \"olivia\", role = \"admin\" }"
+        ));
+        assert!(holds(&w, "member = { key = \"admin2\", role = \"admin\" }"));
+        assert!(!holds(&w, "member = { key = \"mallory\" }"));
+        let fresh = World::new(w.config().clone(), 1).unwrap();
+        assert!(!holds(&fresh, "member = { key = \"olivia\" }"));
+        assert!(holds(
+            &fresh,
+            "member = { key = \"alice\", org = \"org3\" }"
+        ));
+        // A public chain has no members at all.
+        let public = World::new(WorldConfig::pow(1, 4, 0), 1).unwrap();
+        assert!(!holds(&public, "member = { key = \"alice\" }"));
+    }
+
+    const COUNTER: &str = "contract Counter\n\nstorage count\nmap seen\n\nfn increment()\n  count = count + 1\n  seen[caller] = count\n  emit Incremented(caller, count)\nend\n\nfn add(n)\n  require n <= 10, \"add at most 10\"\n  count = count + n\nend\n\nfn get()\n  return count\nend\n";
+
+    fn call(w: &mut World, function: &str, args: Vec<Arg>, gas_limit: u64) {
+        w.apply(Action::CallContract {
+            node: NodeId(0),
+            from: "alice".into(),
+            contract: "alice/0".into(),
+            function: function.into(),
+            args,
+            value: Amount::ZERO,
+            gas_limit,
+            gas_price: Amount::new(1),
+            nonce: None,
+        })
+        .unwrap();
+        w.apply(Action::Mine { node: NodeId(0) }).unwrap();
+    }
+
+    fn contract_world() -> World {
+        let mut config = WorldConfig::pow(1, 4, 0);
+        config.nodes[0].keys = vec!["alice".into()];
+        config.funds = vec![sandbox_chain::world::Fund {
+            name: "alice".into(),
+            amount: Amount::new(100_000),
+        }];
+        World::new(config, 1).unwrap()
+    }
+
+    /// Deploy, call, out of gas, a require, events and storage, each seen
+    /// by its predicate and not by the others.
+    #[test]
+    fn contract_runs_events_and_storage() {
+        let mut w = contract_world();
+        assert!(!holds(&w, "contract_deployed = {}"));
+        w.apply(Action::DeployContract {
+            node: NodeId(0),
+            from: "alice".into(),
+            code: ContractCode::Source(COUNTER.into()),
+            args: Vec::new(),
+            gas_limit: 20_000,
+            gas_price: Amount::new(1),
+            nonce: None,
+        })
+        .unwrap();
+        assert!(!holds(&w, "contract_deployed = {}"), "not in a block yet");
+        w.apply(Action::Mine { node: NodeId(0) }).unwrap();
+        assert!(holds(
+            &w,
+            "contract_deployed = { from = \"alice\", contract = \"alice/0\" }"
+        ));
+        assert!(!holds(&w, "contract_deployed = { from = \"bob\" }"));
+        assert!(!holds(&w, "contract_deployed = { outcome = \"reverted\" }"));
+        assert!(!holds(&w, "contract_called = {}"));
+        let stored = "storage = { contract = \"alice/0\", name = \"count\", equals = 1 }";
+        assert!(!holds(&w, stored));
+        assert!(holds(
+            &w,
+            "storage = { contract = \"alice/0\", name = \"count\", equals = 0 }"
+        ));
+        call(&mut w, "increment", Vec::new(), 20_000);
+        assert!(holds(
+            &w,
+            "contract_called = { function = \"increment\", from = \"alice\" }"
+        ));
+        assert!(holds(&w, stored));
+        assert!(holds(
+            &w,
+            "storage = { contract = \"alice/0\", name = \"seen\", key = { key = \"alice\" }, equals = 1 }"
+        ));
+        assert!(holds(
+            &w,
+            "storage = { contract = \"alice/0\", name = \"seen\", key = { key = \"bob\" }, equals = 0 }"
+        ));
+        assert!(holds(
+            &w,
+            "contract_event = { name = \"Incremented\", contract = \"alice/0\" }"
+        ));
+        assert!(!holds(
+            &w,
+            "contract_event = { name = \"Incremented\", count = 2 }"
+        ));
+        assert!(!holds(&w, "contract_called = { outcome = \"out_of_gas\" }"));
+        call(&mut w, "increment", Vec::new(), 250);
+        assert!(holds(&w, "contract_called = { outcome = \"out_of_gas\" }"));
+        assert!(holds(
+            &w,
+            "contract_called = { outcome = \"reverted\", fault = \"out of gas\" }"
+        ));
+        assert!(holds(&w, stored), "the run out of gas was reverted");
+        assert!(!holds(
+            &w,
+            "contract_event = { name = \"Incremented\", count = 2 }"
+        ));
+        call(&mut w, "add", vec![Arg::Value(Value::Int(50))], 20_000);
+        assert!(holds(
+            &w,
+            "contract_called = { function = \"add\", outcome = \"reverted\", fault = \"at most 10\" }"
+        ));
+        assert!(!holds(
+            &w,
+            "contract_called = { function = \"add\", outcome = \"out_of_gas\" }"
+        ));
+        assert!(!holds(
+            &w,
+            "contract_called = { function = \"add\", fault = \"at most 11\" }"
+        ));
+        assert!(
+            !holds(&w, "contract_called = { function = \"add\" }"),
+            "ok is the default"
+        );
+        // Another node's chain has none of it (no gossip happened).
+        let f = Facts {
+            student: NodeId(5),
+            ..facts(&w)
+        };
+        assert!(!p(stored).holds(&f));
+    }
+
+    #[test]
+    fn a_read_counts_only_when_it_returned() {
+        let mut w = contract_world();
+        w.apply(Action::DeployContract {
+            node: NodeId(0),
+            from: "alice".into(),
+            code: ContractCode::Source(COUNTER.into()),
+            args: Vec::new(),
+            gas_limit: 20_000,
+            gas_price: Amount::new(1),
+            nonce: None,
+        })
+        .unwrap();
+        w.apply(Action::Mine { node: NodeId(0) }).unwrap();
+        call(&mut w, "increment", Vec::new(), 20_000);
+        let read = |function: &str| {
+            let t = ToolAction::QueryContract {
+                contract: "alice/0".into(),
+                function: function.into(),
+                args: Vec::new(),
+            };
+            let ctx = crate::action::ToolCtx {
+                world: &w,
+                student: NodeId(0),
+            };
+            let output = t.run(&ctx).ok();
+            LogEntry {
+                action: LessonAction::Tool(t),
+                refused: None,
+                output,
+            }
+        };
+        let log = vec![read("nope")];
+        let f = Facts {
+            log: &log,
+            ..facts(&w)
+        };
+        assert!(!p("queried = {}").holds(&f), "a failed read does not count");
+        let log = vec![read("get")];
+        let f = Facts {
+            log: &log,
+            ..facts(&w)
+        };
+        assert!(p("queried = { function = \"get\", equals = 1 }").holds(&f));
+        assert!(p("queried = { contract = \"alice/0\" }").holds(&f));
+        assert!(!p("queried = { equals = 2 }").holds(&f));
+        assert!(!p("queried = { contract = \"bob/0\" }").holds(&f));
+    }
+
+    /// A bridge: headers and a proof relayed, coins minted, a lock without
+    /// a memo refused, a relayer stopped; `on_chain` reads chain B.
+    #[test]
+    fn bridges_across_connected_chains() {
+        let config = IslandsConfig::two_chains(2, 4, 0, &[("alice", 1_000)], 1_000, 1);
+        let mut i = Islands::new(config).unwrap();
+        let vault = i.vault(0, 1).unwrap().to_hex();
+        let lock = |memo: &str| IslandsAction::On {
+            chain: 0,
+            action: Action::SendTransaction {
+                node: NodeId(0),
+                from: "alice".into(),
+                to: vault.clone(),
+                amount: Amount::new(100),
+                fee: Amount::new(1),
+                memo: memo.into(),
+                nonce: None,
+            },
+        };
+        let mine = |chain: usize| IslandsAction::On {
+            chain,
+            action: Action::Mine { node: NodeId(0) },
+        };
+        let alice = Keypair::from_name("alice").address().to_hex();
+        let starts = vec![0usize, 0];
+        let check = |i: &Islands, chain: usize, text: &str| {
+            let f = Facts {
+                world: i.world(chain).unwrap(),
+                student: NodeId(0),
+                events_from: 0,
+                history_from: 0,
+                log: &[],
+                connected: Some(ConnectedFacts {
+                    islands: i,
+                    chain,
+                    events_from: &starts,
+                    history_from: &starts,
+                }),
+            };
+            p(text).holds(&f)
+        };
+        let wrapped =
+            "wrapped_balance = { account = \"alice\", chain = 1, from = 0, equals = 100 }";
+        assert!(!check(&i, 0, wrapped));
+        assert!(check(&i, 0, "relayer = { relayer = 0, online = true }"));
+        assert!(!check(&i, 0, "relayer = { relayer = 1, online = true }"));
+        i.apply(lock(&format!("bridge:{alice}"))).unwrap();
+        i.apply(mine(0)).unwrap();
+        i.apply(IslandsAction::AdvanceTime { ms: 1_000 }).unwrap();
+        i.apply(mine(1)).unwrap();
+        assert!(check(&i, 0, wrapped));
+        assert!(check(&i, 1, wrapped), "the same from either chain");
+        assert!(!check(
+            &i,
+            0,
+            "wrapped_balance = { account = \"bob\", chain = 1, from = 0, at_least = 1 }"
+        ));
+        assert!(check(
+            &i,
+            0,
+            "on_chain = { chain = 1, relay_applied = { minted = 1 } }"
+        ));
+        assert!(!check(&i, 0, "relay_applied = {}"), "chain A ran no relay");
+        assert!(check(&i, 1, "relay_applied = { minted = 1 }"));
+        assert!(!check(
+            &i,
+            0,
+            "on_chain = { chain = 1, relay_applied = { minted = 2 } }"
+        ));
+        assert!(!check(&i, 0, "on_chain = { chain = 1, lock_refused = {} }"));
+        assert!(!check(
+            &i,
+            0,
+            "on_chain = { chain = 7, height = { at_least = 0 } }"
+        ));
+        i.apply(lock("")).unwrap();
+        i.apply(mine(0)).unwrap();
+        i.apply(IslandsAction::AdvanceTime { ms: 1_000 }).unwrap();
+        i.apply(mine(1)).unwrap();
+        assert!(check(
+            &i,
+            0,
+            "on_chain = { chain = 1, lock_refused = { reason = \"memo\" } }"
+        ));
+        assert!(!check(
+            &i,
+            0,
+            "on_chain = { chain = 1, lock_refused = { reason = \"deep\" } }"
+        ));
+        i.apply(IslandsAction::StopRelayer { relayer: 0 }).unwrap();
+        assert!(check(&i, 0, "relayer = { relayer = 0, online = false }"));
+        // Without connected chains, the connected predicates are false.
+        let w = World::new(WorldConfig::pow(1, 4, 0), 1).unwrap();
+        assert!(!holds(&w, "relayer = { relayer = 0, online = true }"));
+        assert!(!holds(
+            &w,
+            "on_chain = { chain = 0, height = { at_least = 0 } }"
+        ));
+        assert!(!holds(
+            &w,
+            "wrapped_balance = { account = \"alice\", chain = 1, from = 0, equals = 0 }"
+        ));
+    }
+
+    #[test]
+    fn on_chain_round_trips_and_names_its_mistakes() {
+        let one = p("on_chain = { chain = 1, balance = { account = \"alice\", at_least = 5 } }");
+        let json = serde_json::to_string(&one).unwrap();
+        assert_eq!(
+            json,
+            r#"{"on_chain":{"chain":1,"balance":{"account":"alice","at_least":5,"at_most":null,"equals":null,"node":null}}}"#
+        );
+        assert_eq!(serde_json::from_str::<Predicate>(&json).unwrap(), one);
+        let err = |text: &str| toml::from_str::<Predicate>(text).unwrap_err().to_string();
+        assert!(err("on_chain = { height = { at_least = 1 } }").contains("needs a `chain`"));
+        assert!(err("on_chain = { chain = 1 }").contains("exactly one predicate"));
+        assert!(
+            err("on_chain = { chain = 1, height = { at_least = 1 }, reorg = {} }")
+                .contains("found height, reorg")
+        );
+        assert!(err("on_chain = { chain = 1, hieght = {} }").contains("unknown variant `hieght`"));
+        assert!(err("on_chain = { chain = -1, reorg = {} }").contains("on_chain.chain"));
+    }
+
+    /// Settings are checked against the lesson: chains, relayers, nodes
+    /// per chain, contract references, comparisons.
+    #[test]
+    fn connected_settings_are_checked() {
+        let known: BTreeSet<String> = ["alice".to_owned()].into_iter().collect();
+        let one = Scope {
+            nodes: 2,
+            chain: None,
+            known: &known,
+            chains: &[],
+            relayers: 0,
+        };
+        let two = Scope {
+            chains: &[2, 4],
+            relayers: 1,
+            ..one
+        };
+        let problems = |scope: &Scope<'_>, text: &str| p(text).validate(scope).join("\n");
+        assert!(
+            problems(&one, "on_chain = { chain = 0, reorg = {} }")
+                .contains("this lesson has one chain")
+        );
+        assert!(problems(&one, "relayer = { relayer = 0, online = true }").contains("one chain"));
+        assert!(
+            problems(&two, "on_chain = { chain = 2, reorg = {} }").contains("there is no chain 2")
+        );
+        // Node settings inside `on_chain` are checked against that chain.
+        assert_eq!(
+            problems(
+                &two,
+                "on_chain = { chain = 1, height = { node = 3, at_least = 1 } }"
+            ),
+            ""
+        );
+        assert!(
+            problems(
+                &two,
+                "on_chain = { chain = 0, height = { node = 3, at_least = 1 } }"
+            )
+            .contains("there is no node 3: chain 0 has nodes 0 to 1")
+        );
+        assert!(
+            problems(&two, "relayer = { relayer = 1, online = true }").contains("relayers 0 to 0")
+        );
+        assert!(
+            problems(
+                &two,
+                "wrapped_balance = { account = \"alice\", chain = 1, from = 1, equals = 0 }"
+            )
+            .contains("the same chain")
+        );
+        assert!(
+            problems(&two, "wrapped_balance = { account = \"alice\", chain = 0, from = 1, node = 2, equals = 0 }")
+                .contains("chain 0 has nodes 0 to 1")
+        );
+        assert!(
+            problems(
+                &two,
+                "wrapped_balance = { account = \"alice\", chain = 1, from = 0 }"
+            )
+            .contains("needs `at_least`")
+        );
+        assert!(
+            problems(
+                &one,
+                "storage = { contract = \"alice/x\", name = \"n\", equals = 1 }"
+            )
+            .contains("not a contract")
+        );
+        assert!(
+            problems(
+                &one,
+                "storage = { contract = \"carol/0\", name = \"n\", equals = 1 }"
+            )
+            .contains("unknown account \"carol\"")
+        );
+        assert!(
+            problems(&one, "storage = { contract = \"alice/0\", name = \"n\" }")
+                .contains("needs `at_least`")
+        );
+        assert!(problems(&one, "sealed = { by = \"auth-9\" }").contains("unknown account"));
+        assert!(problems(&one, "halted = { for_ms = 0 }").contains("more than 0"));
+        assert!(problems(&one, "contract_event = { name = \"\" }").contains("event's name"));
+        assert!(problems(&one, "no_fork = { nodes = [0] }").contains("at least two"));
+        assert!(problems(&one, "member = { key = \"olivia\" }").contains("unknown account"));
+        assert_eq!(
+            problems(
+                &one,
+                "contract_called = { contract = \"alice/0\", outcome = \"out_of_gas\" }"
+            ),
+            ""
+        );
+    }
 }

@@ -321,4 +321,45 @@ mod tests {
             assert_eq!(v.name(), *name);
         }
     }
+
+    fn v(text: &str) -> View {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn chains_and_nodes_of_views_are_checked() {
+        let bridge = v("view = \"bridge\"");
+        assert_eq!(
+            bridge,
+            View::Bridge {
+                from: 0,
+                to: 1,
+                controls: false
+            }
+        );
+        assert!(bridge.validate(2, &[])[0].contains("draws connected chains"));
+        assert!(bridge.validate(2, &[2, 3]).is_empty());
+        assert!(v("view = \"bridge\"\nto = 0").validate(2, &[2, 3])[0].contains("same chain"));
+        assert!(v("view = \"bridge\"\nto = 2").validate(2, &[2, 3])[0].contains("no chain 2"));
+        let wallet = v("view = \"wallet\"\nnode = 3\nchain = 1");
+        assert_eq!((wallet.node(), wallet.chain()), (Some(3), Some(1)));
+        assert!(
+            wallet.validate(2, &[2, 4]).is_empty(),
+            "chain 1 has 4 nodes"
+        );
+        assert!(wallet.validate(2, &[2, 3])[0].contains("chain 1 has nodes 0 to 2"));
+        assert!(wallet.validate(4, &[])[0].contains("this lesson has one chain"));
+        assert!(v("view = \"wallet\"\nnode = 3").validate(2, &[])[0].contains("nodes 0 to 1"));
+        assert!(v("view = \"events\"\nchain = 5").validate(2, &[2, 2])[0].contains("no chain 5"));
+        assert!(
+            v("view = \"contract\"\nname = \"alice\"").validate(2, &[])[0]
+                .contains("not a contract")
+        );
+        assert!(
+            v("view = \"contract\"\nname = \"alice/0\"")
+                .validate(2, &[])
+                .is_empty()
+        );
+        assert_eq!(v("view = \"hash\"").chain(), None);
+    }
 }
