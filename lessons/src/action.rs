@@ -11,12 +11,14 @@
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use sandbox_chain::amount::Amount;
 use sandbox_chain::block::Block;
+use sandbox_chain::contract::Value;
 use sandbox_chain::hash::{Hash256, TxId, sha256};
 use sandbox_chain::keys::{Keypair, PublicKey};
 use sandbox_chain::merkle::merkle_proof;
 use sandbox_chain::pow::mine_range;
 use sandbox_chain::tx::{SignedTransfer, Transaction};
-use sandbox_chain::world::{Action, NodeId, World};
+use sandbox_chain::world::islands::IslandsAction;
+use sandbox_chain::world::{Action, Arg, NodeId, World, arg_value, contract_ref};
 use serde::{Deserialize, Serialize};
 
 /// The longest text a tool action takes, in bytes.
@@ -79,6 +81,20 @@ pub enum ToolAction {
         #[serde(default)]
         remine: bool,
     },
+    /// Read a contract without a transaction, as a wallet or an explorer
+    /// does: run `function` of the contract on the student's node's tip,
+    /// keeping nothing (no block, no fee, no change to its storage).
+    QueryContract {
+        /// 40 hex digits, or `<key name>/<nonce>`: the contract that key
+        /// deployed with that nonce.
+        contract: String,
+        /// The function.
+        function: String,
+        /// Its arguments (contract values or named forms, as for
+        /// `call_contract`).
+        #[serde(default)]
+        args: Vec<Arg>,
+    },
     /// Be a light client: check that `txid` is transaction number `index`
     /// of the block at `height`, with the Merkle proof an honest full node
     /// gives for that position, against the Merkle root in the block's
@@ -94,7 +110,14 @@ pub enum ToolAction {
 }
 
 /// The names of the tool actions.
-pub const TOOL_ACTIONS: &[&str] = &["hash", "sign", "verify", "edit_block", "check_inclusion"];
+pub const TOOL_ACTIONS: &[&str] = &[
+    "hash",
+    "sign",
+    "verify",
+    "edit_block",
+    "check_inclusion",
+    "query_contract",
+];
 
 /// A check a node makes of a block it is handed, as `edit_block` reports
 /// it.
@@ -118,14 +141,26 @@ pub enum BlockCheck {
 pub enum LessonAction {
     /// A computation (see [`ToolAction`]).
     Tool(ToolAction),
-    /// A change to the world.
+    /// A change to the world (on connected chains: to the student's chain,
+    /// but `advance_time` moves every chain's clock).
     World(Action),
+    /// A change to connected chains: an action on one chain by its
+    /// position, or a relayer started or stopped (written with `op`:
+    /// `{ op = "on", chain = 1, action = { action = "mine", node = 0 } }`,
+    /// `{ op = "stop_relayer", relayer = 0 }`).
+    Islands(IslandsAction),
 }
 
 impl<'de> Deserialize<'de> for LessonAction {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let value = serde_json::Value::deserialize(d)?;
+        if let Some(op) = value.get("op") {
+            let op = op.as_str().unwrap_or("").to_owned();
+            return IslandsAction::deserialize(value)
+                .map(LessonAction::Islands)
+                .map_err(|e| D::Error::custom(format!("`op = \"{op}\"`: {e}")));
+        }
         let tag = value
             .get("action")
             .and_then(serde_json::Value::as_str)
@@ -158,8 +193,22 @@ impl<'de> Deserialize<'de> for LessonAction {
 }
 
 impl LessonAction {
-    /// The action's name (`mine`, `hash`, ...).
+    /// The action's name (`mine`, `hash`, ...; on connected chains `mine
+    /// on chain 1`, `stop_relayer`, ...).
     pub fn name(&self) -> String {
+        if let LessonAction::Islands(a) = self {
+            return match a {
+                IslandsAction::On { chain, action } => {
+                    format!(
+                        "{} on chain {chain}",
+                        LessonAction::World(action.clone()).name()
+                    )
+                }
+                IslandsAction::StartRelayer { .. } => "start_relayer".to_owned(),
+                IslandsAction::StopRelayer { .. } => "stop_relayer".to_owned(),
+                IslandsAction::AdvanceTime { .. } => "advance_time".to_owned(),
+            };
+        }
         match serde_json::to_value(self) {
             Ok(v) => v
                 .get("action")
@@ -198,6 +247,17 @@ pub enum ToolOutput {
         hash: String,
         /// The checks the copy fails, in [`BlockCheck`] order.
         broken: Vec<BlockCheck>,
+    },
+    /// What a read-only contract call returned.
+    Query {
+        /// The contract's address (40 hex digits).
+        contract: String,
+        /// The value returned, if the function returned one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        returned: Option<Value>,
+        /// Why the run stopped, with its line, if it failed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fault: Option<String>,
     },
     /// A light client's inclusion check.
     Inclusion {
@@ -285,6 +345,9 @@ pub enum ToolError {
     /// The txid is not 64 hex digits.
     #[error("a transaction id is 64 hex digits: {0}")]
     BadTxid(String),
+    /// A contract reference or argument that cannot be read.
+    #[error("{0}")]
+    BadContractInput(String),
 }
 
 /// The bytes a lesson message signature covers: `tag || 0x00 || message`.
@@ -470,10 +533,39 @@ fn check_inclusion(
     })
 }
 
+/// `query_contract`: a read-only run on the student's node's tip.
+fn query_contract(
+    ctx: &ToolCtx<'_>,
+    contract: &str,
+    function: &str,
+    args: &[Arg],
+) -> Result<ToolOutput, ToolError> {
+    check_len(function)?;
+    let address = contract_ref(contract).map_err(|e| ToolError::BadContractInput(e.to_string()))?;
+    let values = args
+        .iter()
+        .map(arg_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ToolError::BadContractInput(e.to_string()))?;
+    let run = ctx
+        .world
+        .query_contract(ctx.student, &address, function, &values);
+    Ok(ToolOutput::Query {
+        contract: address.to_hex(),
+        returned: run.as_ref().ok().cloned().flatten(),
+        fault: run.err().map(|f| f.to_string()),
+    })
+}
+
 impl ToolAction {
     /// Runs the tool over the world as it is (which it never changes).
     pub fn run(&self, ctx: &ToolCtx<'_>) -> Result<ToolOutput, ToolError> {
         match self {
+            ToolAction::QueryContract {
+                contract,
+                function,
+                args,
+            } => query_contract(ctx, contract, function, args),
             ToolAction::EditBlock {
                 height,
                 tx,
@@ -754,5 +846,58 @@ mod tests {
         ));
         assert!(matches!(check(2, &real), Err(ToolError::NoTx { .. })));
         assert!(matches!(check(1, "zz"), Err(ToolError::BadTxid(_))));
+    }
+
+    /// Connected-chain actions are written with `op`, read the same from
+    /// TOML and JSON, and are named with their chain.
+    #[test]
+    fn op_actions_parse_and_are_named() {
+        let t: LessonAction =
+            toml::from_str("op = \"on\"\nchain = 1\naction = { action = \"mine\", node = 0 }")
+                .unwrap();
+        let j: LessonAction =
+            serde_json::from_str(r#"{"op":"on","chain":1,"action":{"action":"mine","node":0}}"#)
+                .unwrap();
+        assert_eq!(t, j);
+        assert_eq!(t.name(), "mine on chain 1");
+        let back: LessonAction = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(back, t);
+        let stop: LessonAction = toml::from_str("op = \"stop_relayer\"\nrelayer = 0").unwrap();
+        assert_eq!(stop.name(), "stop_relayer");
+        let e = toml::from_str::<LessonAction>("op = \"stop\"\nrelayer = 0").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`op = \"stop\"`: unknown variant `stop`"),
+            "{e}"
+        );
+        let e = toml::from_str::<LessonAction>(
+            "op = \"on\"\nchain = 1\naction = { action = \"mien\" }",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("unknown variant `mien`"), "{e}");
+    }
+
+    #[test]
+    fn a_query_of_nothing_is_refused_or_reported() {
+        let c = ctx();
+        let q = |contract: &str| {
+            ToolAction::QueryContract {
+                contract: contract.into(),
+                function: "get".into(),
+                args: Vec::new(),
+            }
+            .run(&c)
+        };
+        assert!(
+            matches!(q("alice"), Err(ToolError::BadContractInput(m)) if m.contains("not a contract"))
+        );
+        let Ok(ToolOutput::Query {
+            returned, fault, ..
+        }) = q("alice/0")
+        else {
+            panic!("a query of a missing contract still reports")
+        };
+        assert_eq!(returned, None);
+        assert!(fault.unwrap().contains("there is no contract"));
     }
 }

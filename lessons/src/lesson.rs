@@ -11,16 +11,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 
+use sandbox_chain::world::islands::{
+    IslandConfig, Islands, IslandsAction, IslandsConfig, RelayerConfig,
+};
 use sandbox_chain::world::{
-    Action, ConsortiumConfig, EngineConfig, NetworkConfig, NodeConfig, NodeId, World, WorldConfig,
+    Action, ChainSpec, ConsortiumConfig, EngineConfig, NetworkConfig, NodeConfig, NodeId, World,
+    WorldConfig,
 };
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::action::LessonAction;
 use crate::markdown::{self, Section, is_id};
-use crate::predicate::Predicate;
+use crate::predicate::{Predicate, Scope};
 use crate::view::View;
+use crate::worlds::{Connected, LessonWorld};
 
 /// The `lesson.toml` format this crate reads.
 pub const LESSON_FORMAT_VERSION: u32 = 1;
@@ -188,7 +193,169 @@ struct WorldFile {
     #[serde(default)]
     accounts: Vec<String>,
     #[serde(default)]
-    setup: Vec<Spanned<Action>>,
+    setup: Vec<Spanned<toml::Value>>,
+    /// Connected chains, instead of `nodes`.
+    #[serde(default)]
+    chains: Vec<Spanned<ChainFile>>,
+    #[serde(default)]
+    relayers: Vec<Spanned<RelayerConfig>>,
+    /// A connected-chains scenario, instead of `chains`.
+    #[serde(default)]
+    islands: Option<Spanned<String>>,
+    /// The student's chain, with connected chains.
+    #[serde(default)]
+    chain: Option<Spanned<usize>>,
+}
+
+/// One of connected chains, as written: `[[world.chains]]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChainFile {
+    name: Spanned<String>,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    difficulty: Option<Spanned<u32>>,
+    #[serde(default)]
+    block_txs: Option<Spanned<u32>>,
+    #[serde(default)]
+    nodes: Vec<Spanned<NodeConfig>>,
+    #[serde(default)]
+    funds: BTreeMap<String, u64>,
+    #[serde(default)]
+    network: Option<NetworkConfig>,
+    #[serde(default)]
+    engine: Option<EngineConfig>,
+    #[serde(default)]
+    consortium: Option<ConsortiumConfig>,
+}
+
+/// The fields one chain's configuration is made of, in `[world]` or in
+/// `[[world.chains]]`.
+struct ChainParts<'a> {
+    difficulty: &'a Option<Spanned<u32>>,
+    block_txs: &'a Option<Spanned<u32>>,
+    nodes: &'a [Spanned<NodeConfig>],
+    funds: &'a BTreeMap<String, u64>,
+    network: &'a Option<NetworkConfig>,
+    engine: &'a Option<EngineConfig>,
+    consortium: &'a Option<ConsortiumConfig>,
+}
+
+impl WorldFile {
+    fn parts(&self) -> ChainParts<'_> {
+        ChainParts {
+            difficulty: &self.difficulty,
+            block_txs: &self.block_txs,
+            nodes: &self.nodes,
+            funds: &self.funds,
+            network: &self.network,
+            engine: &self.engine,
+            consortium: &self.consortium,
+        }
+    }
+
+    /// Whether any field of a single chain's configuration is given.
+    fn has_single_chain_fields(&self) -> bool {
+        !self.nodes.is_empty()
+            || self.difficulty.is_some()
+            || self.block_txs.is_some()
+            || !self.funds.is_empty()
+            || self.network.is_some()
+            || self.engine.is_some()
+            || self.consortium.is_some()
+    }
+}
+
+impl ChainFile {
+    fn parts(&self) -> ChainParts<'_> {
+        ChainParts {
+            difficulty: &self.difficulty,
+            block_txs: &self.block_txs,
+            nodes: &self.nodes,
+            funds: &self.funds,
+            network: &self.network,
+            engine: &self.engine,
+            consortium: &self.consortium,
+        }
+    }
+}
+
+/// One chain's configuration from its fields; problems go to `err`.
+/// `chain_id`: the id a chain with its own parameters (`block_txs`) gets,
+/// so connected chains keep distinct ids.
+fn chain_config(
+    c: &ChainParts<'_>,
+    span: Range<usize>,
+    chain_id: Option<u32>,
+    err: &dyn Fn(Range<usize>, String),
+) -> WorldConfig {
+    let bits = c.difficulty.as_ref().map_or(8, |b| *b.get_ref());
+    if let Some(b) = c.difficulty
+        && bits > MAX_DIFFICULTY_BITS
+    {
+        err(
+            b.span(),
+            format!(
+                "difficulty {bits} is too high for a lesson (at most {MAX_DIFFICULTY_BITS} leading zero bits)"
+            ),
+        );
+    }
+    if c.nodes.is_empty() {
+        err(
+            span.clone(),
+            "the chain needs `nodes` (each with a `name`)".to_owned(),
+        );
+    }
+    if c.nodes.len() > MAX_LESSON_NODES {
+        err(
+            span,
+            format!("a lesson's world has at most {MAX_LESSON_NODES} nodes"),
+        );
+    }
+    if let Some(b) = c.block_txs
+        && *b.get_ref() < 2
+    {
+        err(
+            b.span(),
+            "`block_txs` counts the coinbase too: it must be at least 2, or no transfer fits in a block".to_owned(),
+        );
+    }
+    let chain = match c.block_txs {
+        None => ChainSpec::Lesson { bits },
+        Some(b) => {
+            let mut params = sandbox_chain::chain::ChainParams::lesson(bits, Vec::new());
+            params.max_block_txs = *b.get_ref();
+            if let Some(id) = chain_id {
+                params.chain_id = id;
+            }
+            ChainSpec::Params(params)
+        }
+    };
+    let mut names = BTreeSet::new();
+    for n in c.nodes {
+        if !names.insert(n.get_ref().name.clone()) {
+            err(
+                n.span(),
+                format!("two nodes are named \"{}\"", n.get_ref().name),
+            );
+        }
+    }
+    WorldConfig {
+        chain,
+        funds: c
+            .funds
+            .iter()
+            .map(|(name, amount)| sandbox_chain::world::Fund {
+                name: name.clone(),
+                amount: sandbox_chain::amount::Amount::new(*amount),
+            })
+            .collect(),
+        nodes: c.nodes.iter().map(|n| n.get_ref().clone()).collect(),
+        network: c.network.clone().unwrap_or_default(),
+        engine: c.engine.clone().unwrap_or_default(),
+        consortium: c.consortium.clone(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -199,9 +366,31 @@ struct StepFile {
     views: Vec<Spanned<View>>,
     #[serde(default)]
     hints: Vec<Spanned<String>>,
-    objectives: Vec<Spanned<Objective>>,
+    /// Read as TOML first, then typed one by one, so each mistake is
+    /// named at its own objective or action.
+    objectives: Vec<Spanned<toml::Value>>,
     #[serde(default)]
-    solution: Vec<Spanned<LessonAction>>,
+    solution: Vec<Spanned<toml::Value>>,
+}
+
+/// A step's objectives and solution, typed.
+type TypedStep = (Vec<Spanned<Objective>>, Vec<Spanned<LessonAction>>);
+
+/// A value of the file, typed, each mistake named where it stands.
+fn typed<T: serde::de::DeserializeOwned>(
+    values: &[Spanned<toml::Value>],
+    err: &dyn Fn(Range<usize>, String),
+) -> Vec<Spanned<T>> {
+    values
+        .iter()
+        .filter_map(|v| match v.get_ref().clone().try_into::<T>() {
+            Ok(t) => Some(Spanned::new(v.span(), t)),
+            Err(e) => {
+                err(v.span(), e.message().trim().replace('\n', " "));
+                None
+            }
+        })
+        .collect()
 }
 
 // ---- the checked lesson ----
@@ -232,15 +421,22 @@ pub struct Lesson {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Start {
-    /// The seed of the world's random stream.
+    /// The seed of the world's random stream (with connected chains, the
+    /// seed a transcript names; each chain has its own).
     pub seed: u64,
-    /// Built from a configuration, or a named scenario's end state.
+    /// Built from a configuration, or a named scenario's end state; one
+    /// chain or connected chains.
     pub world: StartWorld,
-    /// The node the student acts as.
+    /// The node the student acts as (on the student's chain).
     pub student: NodeId,
-    /// World actions applied before the student starts (their events do
-    /// not count for objectives).
-    pub setup: Vec<Action>,
+    /// With connected chains: the student's chain (world actions act on
+    /// it). 0 for a lesson with one chain.
+    #[serde(default)]
+    pub chain: usize,
+    /// Actions applied before the student starts (their events do not
+    /// count for objectives): world actions, and on connected chains `op`
+    /// actions too; never tool actions.
+    pub setup: Vec<LessonAction>,
 }
 
 /// Where a lesson's world comes from.
@@ -252,23 +448,87 @@ pub enum StartWorld {
     Config(Box<WorldConfig>),
     /// The world a named scenario ends in.
     Scenario(String),
+    /// Fresh connected chains from this configuration.
+    Islands(Box<IslandsConfig>),
+    /// The connected chains a named connected-chains scenario ends in.
+    IslandsScenario(String),
 }
 
 impl Start {
     /// The starting world (setup applied). Errors are in words.
-    pub fn build(&self) -> Result<World, String> {
+    pub fn build(&self) -> Result<LessonWorld, String> {
+        let connected = |islands: Islands| {
+            let count = islands.chain_count();
+            Connected::new(islands, self.chain)
+                .map(LessonWorld::Connected)
+                .ok_or_else(|| {
+                    format!(
+                        "the student's chain is {} but there are chains 0 to {}",
+                        self.chain,
+                        count.saturating_sub(1)
+                    )
+                })
+        };
         let mut world = match &self.world {
-            StartWorld::Config(c) => {
-                World::new((**c).clone(), self.seed).map_err(|e| e.to_string())?
+            StartWorld::Config(c) => LessonWorld::One(Box::new(
+                World::new((**c).clone(), self.seed).map_err(|e| e.to_string())?,
+            )),
+            StartWorld::Scenario(name) => {
+                LessonWorld::One(Box::new(World::scenario(name).map_err(|e| e.to_string())?))
             }
-            StartWorld::Scenario(name) => World::scenario(name).map_err(|e| e.to_string())?,
+            StartWorld::Islands(c) => {
+                connected(Islands::new((**c).clone()).map_err(|e| e.to_string())?)?
+            }
+            StartWorld::IslandsScenario(name) => {
+                let t = sandbox_chain::world::islands::scenario_transcript(name)
+                    .ok_or_else(|| format!("there is no connected-chains scenario \"{name}\""))?
+                    .map_err(|e| format!("connected-chains scenario \"{name}\": {e}"))?;
+                connected(Islands::replay(&t).map_err(|e| e.to_string())?)?
+            }
         };
         for (i, a) in self.setup.iter().enumerate() {
-            world
-                .apply(a.clone())
-                .map_err(|e| format!("setup action {} is refused: {e}", i.saturating_add(1)))?;
+            let refused =
+                |e: String| format!("setup action {} is refused: {e}", i.saturating_add(1));
+            match a {
+                LessonAction::World(a) => {
+                    world.apply_world(a).map_err(|e| refused(e.to_string()))?
+                }
+                LessonAction::Islands(a) => {
+                    world.apply_islands(a).map_err(|e| refused(e.to_string()))?
+                }
+                LessonAction::Tool(_) => {
+                    return Err(refused(
+                        "the setup changes the world: tool actions have no place in it".to_owned(),
+                    ));
+                }
+            };
         }
         Ok(world)
+    }
+}
+
+/// Adds the key names an action creates, signs with or pays to the names
+/// objectives may mention.
+fn note_action(a: &LessonAction, known: &mut BTreeSet<String>) {
+    let action = match a {
+        LessonAction::World(a) => a,
+        LessonAction::Islands(IslandsAction::On { action, .. }) => action,
+        _ => return,
+    };
+    match action {
+        Action::CreateKey { name, .. } => {
+            known.insert(name.clone());
+        }
+        Action::SendTransaction { from, to, .. } => {
+            known.insert(from.clone());
+            if !(to.len() == 40 && to.chars().all(|c| c.is_ascii_hexdigit())) {
+                known.insert(to.clone());
+            }
+        }
+        Action::DeployContract { from, .. } | Action::CallContract { from, .. } => {
+            known.insert(from.clone());
+        }
+        _ => {}
     }
 }
 
@@ -415,148 +675,201 @@ impl Lesson {
             }
         }
 
-        // The world.
+        // The world: one chain (`nodes` or a `scenario`), or connected
+        // chains (`chains` or an `islands` scenario).
         let w = file.world.get_ref();
         let world_span = file.world.span();
-        let start_world = match (&w.scenario, w.nodes.is_empty()) {
-            (Some(s), true) => {
-                if w.difficulty.is_some()
-                    || w.block_txs.is_some()
-                    || !w.funds.is_empty()
-                    || w.network.is_some()
-                    || w.engine.is_some()
-                    || w.consortium.is_some()
-                {
-                    err(
-                        s.span(),
-                        "a lesson starting from a `scenario` takes its nodes, difficulty, block size, funds, network, engine and consortium from it: remove them"
-                            .to_owned(),
-                    );
-                }
-                let known = sandbox_chain::world::scenario::scenario_names();
-                if !known.contains(&s.get_ref().as_str()) {
-                    err(
-                        s.span(),
-                        format!(
-                            "unknown scenario \"{}\" (known: {})",
-                            s.get_ref(),
-                            if known.is_empty() {
-                                "none yet".to_owned()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
-                    );
-                }
-                StartWorld::Scenario(s.get_ref().clone())
-            }
-            (Some(s), false) => {
+        let setup: Vec<Spanned<LessonAction>> = typed(&w.setup, &err);
+        let typed_steps: Vec<TypedStep> = file
+            .steps
+            .iter()
+            .map(|s| {
+                let sf = s.get_ref();
+                (typed(&sf.objectives, &err), typed(&sf.solution, &err))
+            })
+            .collect();
+        let single_fields_msg = "take their nodes, difficulty, block size, funds, network, engine and consortium from it: remove them";
+        if !w.chains.is_empty() || w.islands.is_some() {
+            if let Some(s) = &w.scenario {
                 err(
                     s.span(),
-                    "give either `scenario` or `nodes`, not both".to_owned(),
-                );
-                StartWorld::Scenario(s.get_ref().clone())
-            }
-            (None, true) => {
-                err(
-                    world_span.clone(),
-                    "the world needs `nodes` (`[[world.nodes]]` with a `name`) or a `scenario`"
+                    "give either `scenario` (one chain) or connected chains (`chains` or `islands`), not both"
                         .to_owned(),
                 );
-                StartWorld::Scenario(String::new())
             }
-            (None, false) => {
-                let bits = w.difficulty.as_ref().map_or(8, |b| *b.get_ref());
-                if let Some(b) = &w.difficulty
-                    && bits > MAX_DIFFICULTY_BITS
-                {
+        } else {
+            if let Some(r) = w.relayers.first() {
+                err(
+                    r.span(),
+                    "`relayers` join connected chains: give `[[world.chains]]` too".to_owned(),
+                );
+            }
+            if let Some(c) = &w.chain {
+                err(
+                    c.span(),
+                    "`chain` picks the student's chain among connected chains: this lesson has one chain"
+                        .to_owned(),
+                );
+            }
+        }
+        let start_world = if let Some(s) = &w.islands {
+            if w.has_single_chain_fields() || !w.chains.is_empty() || !w.relayers.is_empty() {
+                err(
+                    s.span(),
+                    format!(
+                        "a lesson starting from a connected-chains scenario (`islands`) takes its chains and relayers from it; `nodes`, `chains`, `relayers` and the fields of one chain {}",
+                        "are not given: remove them"
+                    ),
+                );
+            }
+            let known = sandbox_chain::world::islands::scenario_names();
+            if !known.contains(&s.get_ref().as_str()) {
+                err(
+                    s.span(),
+                    format!(
+                        "unknown connected-chains scenario \"{}\" (known: {})",
+                        s.get_ref(),
+                        known.join(", ")
+                    ),
+                );
+            }
+            StartWorld::IslandsScenario(s.get_ref().clone())
+        } else if !w.chains.is_empty() {
+            if w.has_single_chain_fields() {
+                err(
+                    world_span.clone(),
+                    "with connected chains each `[[world.chains]]` has its own nodes, difficulty, block size, funds, network, engine and consortium: move them there"
+                        .to_owned(),
+                );
+            }
+            let mut names = BTreeSet::new();
+            let mut chains = Vec::new();
+            for (i, c) in w.chains.iter().enumerate() {
+                let cf = c.get_ref();
+                if !names.insert(cf.name.get_ref().clone()) {
                     err(
-                        b.span(),
-                        format!(
-                            "difficulty {bits} is too high for a lesson (at most {MAX_DIFFICULTY_BITS} leading zero bits)"
-                        ),
+                        cf.name.span(),
+                        format!("two chains are named \"{}\"", cf.name.get_ref()),
                     );
                 }
-                if w.nodes.len() > MAX_LESSON_NODES {
-                    err(
-                        world_span.clone(),
-                        format!("a lesson's world has at most {MAX_LESSON_NODES} nodes"),
-                    );
-                }
-                if let Some(b) = &w.block_txs
-                    && *b.get_ref() < 2
-                {
-                    err(
-                        b.span(),
-                        "`block_txs` counts the coinbase too: it must be at least 2, or no transfer fits in a block".to_owned(),
-                    );
-                }
-                let chain = match &w.block_txs {
-                    None => sandbox_chain::world::ChainSpec::Lesson { bits },
-                    Some(b) => {
-                        let mut params =
-                            sandbox_chain::chain::ChainParams::lesson(bits, Vec::new());
-                        params.max_block_txs = *b.get_ref();
-                        sandbox_chain::world::ChainSpec::Params(params)
-                    }
-                };
-                let mut names = BTreeSet::new();
-                for n in &w.nodes {
-                    if !names.insert(n.get_ref().name.clone()) {
+                let id = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
+                let world = chain_config(&cf.parts(), c.span(), Some(id), &err);
+                chains.push(IslandConfig {
+                    name: cf.name.get_ref().clone(),
+                    world,
+                    seed: cf
+                        .seed
+                        .unwrap_or_else(|| w.seed.wrapping_add(u64::try_from(i).unwrap_or(0))),
+                });
+            }
+            StartWorld::Islands(Box::new(IslandsConfig {
+                chains,
+                relayers: w.relayers.iter().map(|r| r.get_ref().clone()).collect(),
+            }))
+        } else {
+            match (&w.scenario, w.nodes.is_empty()) {
+                (Some(s), true) => {
+                    if w.has_single_chain_fields() {
                         err(
-                            n.span(),
-                            format!("two nodes are named \"{}\"", n.get_ref().name),
+                            s.span(),
+                            format!("a lesson starting from a `scenario` {single_fields_msg}"),
                         );
                     }
+                    let known = sandbox_chain::world::scenario::scenario_names();
+                    if !known.contains(&s.get_ref().as_str()) {
+                        err(
+                            s.span(),
+                            format!(
+                                "unknown scenario \"{}\" (known: {})",
+                                s.get_ref(),
+                                if known.is_empty() {
+                                    "none yet".to_owned()
+                                } else {
+                                    known.join(", ")
+                                }
+                            ),
+                        );
+                    }
+                    StartWorld::Scenario(s.get_ref().clone())
                 }
-                StartWorld::Config(Box::new(WorldConfig {
-                    chain,
-                    funds: w
-                        .funds
-                        .iter()
-                        .map(|(name, amount)| sandbox_chain::world::Fund {
-                            name: name.clone(),
-                            amount: sandbox_chain::amount::Amount::new(*amount),
-                        })
-                        .collect(),
-                    nodes: w.nodes.iter().map(|n| n.get_ref().clone()).collect(),
-                    network: w.network.clone().unwrap_or_default(),
-                    engine: w.engine.clone().unwrap_or_default(),
-                    consortium: w.consortium.clone(),
-                }))
+                (Some(s), false) => {
+                    err(
+                        s.span(),
+                        "give either `scenario` or `nodes`, not both".to_owned(),
+                    );
+                    StartWorld::Scenario(s.get_ref().clone())
+                }
+                (None, true) => {
+                    err(
+                        world_span.clone(),
+                        "the world needs `nodes` (`[[world.nodes]]` with a `name`), a `scenario`, or connected chains (`[[world.chains]]`)"
+                            .to_owned(),
+                    );
+                    StartWorld::Scenario(String::new())
+                }
+                (None, false) => StartWorld::Config(Box::new(chain_config(
+                    &w.parts(),
+                    world_span.clone(),
+                    None,
+                    &err,
+                ))),
             }
         };
+        for a in &setup {
+            if let LessonAction::Tool(_) = a.get_ref() {
+                err(
+                    a.span(),
+                    "the setup changes the world: tool actions (hash, sign, ...) have no place in it"
+                        .to_owned(),
+                );
+            }
+        }
         let student = w.student.as_ref().map_or(0, |s| *s.get_ref());
         let student_span = w.student.as_ref().map_or(world_span.clone(), Spanned::span);
         let start = Start {
             seed: w.seed,
             world: start_world,
             student: NodeId(student),
-            setup: w.setup.iter().map(|a| a.get_ref().clone()).collect(),
+            chain: w.chain.as_ref().map_or(0, |c| *c.get_ref()),
+            setup: setup.iter().map(|a| a.get_ref().clone()).collect(),
         };
 
         // Build the starting world once: it proves the configuration and
-        // the setup, and tells how many nodes there are.
-        let node_count = if errors.borrow().is_empty() {
+        // the setup, and tells how many chains, nodes and relayers there
+        // are.
+        let (chain_nodes, relayer_count, node_count) = if errors.borrow().is_empty() {
             match start.build() {
-                Ok(world) => world.node_count(),
+                Ok(world) => {
+                    let student_nodes = world.student_world().node_count();
+                    match world.islands() {
+                        None => (Vec::new(), 0, student_nodes),
+                        Some(i) => (
+                            world.worlds().iter().map(|w| w.node_count()).collect(),
+                            i.config().relayers.len(),
+                            student_nodes,
+                        ),
+                    }
+                }
                 Err(e) => {
-                    err(
-                        world_span.clone(),
-                        format!("the starting world cannot be built: {e}"),
-                    );
-                    0
+                    let span = w.chain.as_ref().map_or(world_span.clone(), Spanned::span);
+                    err(span, format!("the starting world cannot be built: {e}"));
+                    (Vec::new(), 0, 0)
                 }
             }
         } else {
-            0
+            (Vec::new(), 0, 0)
         };
         if node_count > 0 && student >= node_count {
             err(
                 student_span,
                 format!(
-                    "`student` is node {} but the world has nodes 0 to {}",
+                    "`student` is node {} but {} has nodes 0 to {}",
                     student,
+                    if chain_nodes.is_empty() {
+                        "the world".to_owned()
+                    } else {
+                        format!("the student's chain {}", start.chain)
+                    },
                     node_count.saturating_sub(1)
                 ),
             );
@@ -564,33 +877,87 @@ impl Lesson {
 
         // Names objectives and views may mention.
         let mut known: BTreeSet<String> = w.accounts.iter().cloned().collect();
-        known.extend(w.funds.keys().cloned());
-        for n in &w.nodes {
-            known.insert(n.get_ref().name.clone());
-            known.extend(n.get_ref().keys.iter().cloned());
-        }
-        let note_action = |a: &Action, known: &mut BTreeSet<String>| match a {
-            Action::CreateKey { name, .. } => {
-                known.insert(name.clone());
+        let note_chain = |p: &ChainParts<'_>, known: &mut BTreeSet<String>| {
+            known.extend(p.funds.keys().cloned());
+            for n in p.nodes {
+                known.insert(n.get_ref().name.clone());
+                known.extend(n.get_ref().keys.iter().cloned());
             }
-            Action::SendTransaction { from, to, .. } => {
-                known.insert(from.clone());
-                if !(to.len() == 40 && to.chars().all(|c| c.is_ascii_hexdigit())) {
-                    known.insert(to.clone());
+        };
+        note_chain(&w.parts(), &mut known);
+        for c in &w.chains {
+            note_chain(&c.get_ref().parts(), &mut known);
+        }
+        if let StartWorld::IslandsScenario(_) = &start.world
+            && let Ok(world) = start.build()
+            && let Some(i) = world.islands()
+        {
+            for c in &i.config().chains {
+                known.extend(c.world.funds.iter().map(|f| f.name.clone()));
+                for n in &c.world.nodes {
+                    known.insert(n.name.clone());
+                    known.extend(n.keys.iter().cloned());
                 }
             }
-            _ => {}
-        };
-        for a in &start.setup {
+        }
+        for a in start.setup.iter().chain(
+            typed_steps
+                .iter()
+                .flat_map(|(_, solution)| solution.iter().map(Spanned::get_ref)),
+        ) {
             note_action(a, &mut known);
         }
-        for s in &file.steps {
-            for a in &s.get_ref().solution {
-                if let LessonAction::World(a) = a.get_ref() {
-                    note_action(a, &mut known);
+
+        // Actions that address connected chains name ones that exist.
+        let check_op = |a: &Spanned<LessonAction>| {
+            let LessonAction::Islands(op) = a.get_ref() else {
+                return;
+            };
+            if chain_nodes.is_empty() {
+                if node_count > 0 {
+                    err(
+                        a.span(),
+                        "`op` actions address connected chains, but this lesson has one chain: write the world action itself (`{ action = ... }`)"
+                            .to_owned(),
+                    );
                 }
+                return;
+            }
+            match op {
+                IslandsAction::On { chain, .. } if *chain >= chain_nodes.len() => err(
+                    a.span(),
+                    format!(
+                        "there is no chain {chain}: this lesson has chains 0 to {}",
+                        chain_nodes.len().saturating_sub(1)
+                    ),
+                ),
+                IslandsAction::StartRelayer { relayer }
+                | IslandsAction::StopRelayer { relayer }
+                    if *relayer >= relayer_count =>
+                {
+                    err(
+                        a.span(),
+                        format!("there is no relayer {relayer}: this lesson has {relayer_count}"),
+                    );
+                }
+                _ => {}
+            }
+        };
+        for a in &setup {
+            check_op(a);
+        }
+        for (_, solution) in &typed_steps {
+            for a in solution {
+                check_op(a);
             }
         }
+        let scope = Scope {
+            nodes: node_count,
+            chain: None,
+            known: &known,
+            chains: &chain_nodes,
+            relayers: relayer_count,
+        };
 
         // The steps.
         let mut steps = Vec::new();
@@ -598,7 +965,7 @@ impl Lesson {
         if file.steps.is_empty() {
             err(0..0, "a lesson needs at least one `[[steps]]`".to_owned());
         }
-        for s in &file.steps {
+        for (s, (objectives, solution)) in file.steps.iter().zip(&typed_steps) {
             let sf = s.get_ref();
             let id = sf.id.get_ref();
             if !is_id(id) {
@@ -611,7 +978,7 @@ impl Lesson {
                 err(sf.id.span(), format!("two steps have the id `{id}`"));
             }
             let mut item_ids = BTreeSet::new();
-            for o in &sf.objectives {
+            for o in objectives {
                 let oid = &o.get_ref().id;
                 if !is_id(oid) {
                     err(
@@ -626,7 +993,7 @@ impl Lesson {
                     );
                 }
                 if node_count > 0 {
-                    for problem in o.get_ref().check.validate(node_count, &known) {
+                    for problem in o.get_ref().check.validate(&scope) {
                         err(o.span(), format!("objective `{oid}`: {problem}"));
                     }
                 }
@@ -652,18 +1019,10 @@ impl Lesson {
                 }
             }
             for v in &sf.views {
-                if let Some(n) = v.get_ref().node()
-                    && node_count > 0
-                    && n >= node_count
-                {
-                    err(
-                        v.span(),
-                        format!(
-                            "view `{}`: there is no node {n} (nodes 0 to {})",
-                            v.get_ref().name(),
-                            node_count.saturating_sub(1)
-                        ),
-                    );
+                if node_count > 0 {
+                    for problem in v.get_ref().validate(node_count, &chain_nodes) {
+                        err(v.span(), problem);
+                    }
                 }
                 for a in v.get_ref().accounts() {
                     if !known.contains(a) {
@@ -684,8 +1043,8 @@ impl Lesson {
                 id: id.clone(),
                 views: sf.views.iter().map(|v| v.get_ref().clone()).collect(),
                 hints: sf.hints.iter().map(|h| h.get_ref().clone()).collect(),
-                objectives: sf.objectives.iter().map(|o| o.get_ref().clone()).collect(),
-                solution: sf.solution.iter().map(|a| a.get_ref().clone()).collect(),
+                objectives: objectives.iter().map(|o| o.get_ref().clone()).collect(),
+                solution: solution.iter().map(|a| a.get_ref().clone()).collect(),
             });
         }
 

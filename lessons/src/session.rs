@@ -8,13 +8,15 @@
 //! sent). A step is complete when all its objectives are done; steps may
 //! be completed in any order.
 
+use sandbox_chain::world::islands::Islands;
 use sandbox_chain::world::{ActionOutcome, NodeId, World, WorldDigest};
 use serde::{Deserialize, Serialize};
 
 use crate::action::{LessonAction, ToolCtx, ToolOutput};
 use crate::lesson::{Lesson, Objective};
-use crate::predicate::{Facts, LogEntry};
+use crate::predicate::{ConnectedFacts, Facts, LogEntry};
 use crate::transcript::{LESSON_TRANSCRIPT_FORMAT_VERSION, LessonTranscript};
+use crate::worlds::LessonWorld;
 
 /// The most actions one session (and so one transcript) may hold.
 pub const MAX_ACTIONS: usize = 10_000;
@@ -86,16 +88,18 @@ pub struct Session {
     seed: u64,
     student: NodeId,
     steps: Vec<(String, Vec<Objective>)>,
-    world: World,
-    events_from: usize,
-    history_from: usize,
+    world: LessonWorld,
+    /// Per chain: its first event and action-history entry of the lesson.
+    events_from: Vec<usize>,
+    history_from: Vec<usize>,
     log: Vec<LogEntry>,
     progress: Vec<StepProgress>,
 }
 
 impl Session {
-    /// Starts a lesson: builds its world, applies its setup, and checks the
-    /// objectives once (the checker makes sure none holds yet).
+    /// Starts a lesson: builds its world (one chain, or connected chains),
+    /// applies its setup, and checks the objectives once (the checker makes
+    /// sure none holds yet).
     pub fn start(lesson: &Lesson) -> Result<Session, String> {
         let world = lesson.start.build()?;
         let progress = lesson
@@ -113,6 +117,9 @@ impl Session {
                     .collect(),
             })
             .collect();
+        let worlds = world.worlds();
+        let events_from = worlds.iter().map(|w| w.events().len()).collect();
+        let history_from = worlds.iter().map(|w| w.history().len()).collect();
         let mut s = Session {
             lesson_id: lesson.id.clone(),
             lesson_version: lesson.version,
@@ -123,8 +130,8 @@ impl Session {
                 .iter()
                 .map(|s| (s.id.clone(), s.objectives.clone()))
                 .collect(),
-            events_from: world.events().len(),
-            history_from: world.history().len(),
+            events_from,
+            history_from,
             world,
             log: Vec::new(),
             progress,
@@ -133,12 +140,31 @@ impl Session {
         Ok(s)
     }
 
-    /// The world, to draw.
+    /// The world of the student's chain, to draw (on a lesson with one
+    /// chain, the world).
     pub fn world(&self) -> &World {
-        &self.world
+        self.world.student_world()
     }
 
-    /// The student's node.
+    /// The connected chains, if the lesson has them (the bridge view draws
+    /// from them; each chain's world is `islands().world(i)`).
+    pub fn islands(&self) -> Option<&Islands> {
+        self.world.islands()
+    }
+
+    /// The student's chain among connected chains (`None`: the lesson has
+    /// one chain). World actions act on this chain.
+    pub fn student_chain(&self) -> Option<usize> {
+        self.world.student_chain()
+    }
+
+    /// The world of `chain` (a view's `chain` setting; `None`: the
+    /// student's chain). `None` if there is no such chain.
+    pub fn world_of(&self, chain: Option<usize>) -> Option<&World> {
+        self.world.world_of(chain)
+    }
+
+    /// The student's node (on the student's chain).
     pub fn student(&self) -> NodeId {
         self.student
     }
@@ -165,12 +191,19 @@ impl Session {
 
     /// The facts predicates are evaluated over, now.
     pub fn facts(&self) -> Facts<'_> {
+        let chain = self.world.student_chain().unwrap_or(0);
         Facts {
-            world: &self.world,
+            world: self.world.student_world(),
             student: self.student,
-            events_from: self.events_from,
-            history_from: self.history_from,
+            events_from: self.events_from.get(chain).copied().unwrap_or(0),
+            history_from: self.history_from.get(chain).copied().unwrap_or(0),
             log: &self.log,
+            connected: self.world.islands().map(|islands| ConnectedFacts {
+                islands,
+                chain,
+                events_from: &self.events_from,
+                history_from: &self.history_from,
+            }),
         }
     }
 
@@ -180,19 +213,24 @@ impl Session {
         if self.log.len() >= MAX_ACTIONS {
             return Err(SessionError::TooManyActions);
         }
-        let events = self.world.stats().events;
+        let events = self.world.events_processed();
         if events > MAX_EVENTS {
             return Err(SessionError::EventBudget(events));
         }
         let result = match &action {
             LessonAction::World(a) => self
                 .world
-                .apply(a.clone())
+                .apply_world(a)
+                .map(Done::World)
+                .map_err(|e| e.to_string()),
+            LessonAction::Islands(a) => self
+                .world
+                .apply_islands(a)
                 .map(Done::World)
                 .map_err(|e| e.to_string()),
             LessonAction::Tool(t) => {
                 let ctx = ToolCtx {
-                    world: &self.world,
+                    world: self.world.student_world(),
                     student: self.student,
                 };
                 t.run(&ctx).map(Done::Tool).map_err(|e| e.to_string())
@@ -212,21 +250,27 @@ impl Session {
 
     /// Ticks every objective not yet done that holds now.
     fn evaluate(&mut self) -> Vec<(usize, usize)> {
-        let facts = Facts {
-            world: &self.world,
-            student: self.student,
-            events_from: self.events_from,
-            history_from: self.history_from,
-            log: &self.log,
-        };
         let after = self.log.len();
         let mut newly = Vec::new();
-        for (si, (step, (_, objectives))) in self.progress.iter_mut().zip(&self.steps).enumerate() {
-            for (oi, (p, o)) in step.objectives.iter_mut().zip(objectives).enumerate() {
-                if p.done_after.is_none() && o.check.holds(&facts) {
-                    p.done_after = Some(after);
-                    newly.push((si, oi));
+        let mut done = Vec::new();
+        {
+            let facts = self.facts();
+            for (si, (step, (_, objectives))) in self.progress.iter().zip(&self.steps).enumerate() {
+                for (oi, (p, o)) in step.objectives.iter().zip(objectives).enumerate() {
+                    if p.done_after.is_none() && o.check.holds(&facts) {
+                        done.push((si, oi));
+                    }
                 }
+            }
+        }
+        for (si, oi) in done {
+            if let Some(p) = self
+                .progress
+                .get_mut(si)
+                .and_then(|s| s.objectives.get_mut(oi))
+            {
+                p.done_after = Some(after);
+                newly.push((si, oi));
             }
         }
         newly
@@ -241,13 +285,14 @@ impl Session {
             .collect()
     }
 
-    /// The world's digest now.
+    /// The digest now: the world's, or on connected chains the digest of
+    /// every chain, the relayers and the clock together.
     pub fn digest(&self) -> WorldDigest {
         self.world.digest()
     }
 
     /// The transcript to export: the student's actions, which ones were
-    /// refused, and the world's digest.
+    /// refused, and the digest (see [`Session::digest`]).
     pub fn transcript(&self) -> LessonTranscript {
         LessonTranscript {
             format_version: LESSON_TRANSCRIPT_FORMAT_VERSION,

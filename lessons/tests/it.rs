@@ -12,6 +12,7 @@ use lessons::{
 use sandbox_chain::amount::Amount;
 use sandbox_chain::keys::Keypair;
 use sandbox_chain::tx::Transfer;
+use sandbox_chain::world::islands::IslandsAction;
 use sandbox_chain::world::{Action, NodeId};
 
 fn course_dir() -> PathBuf {
@@ -80,8 +81,22 @@ fn the_course_checks_and_its_bundle_round_trips() {
     let out = check_course(&course_dir());
     let problems: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert!(out.lessons_ok >= 3);
+    assert!(out.lessons_ok >= 16, "the course has at least 16 lessons");
     let bundle = out.bundle.unwrap();
+    // The lessons the book and the web app link to by id, in course order
+    // after the eleven on one proof-of-work chain.
+    let ids: Vec<&str> = bundle.lessons.iter().map(|l| l.id.as_str()).collect();
+    let later = [
+        "proof-of-authority",
+        "bft",
+        "consortium",
+        "contracts",
+        "digital-currency",
+        "bridge",
+        "atomic-swap",
+    ];
+    let at = ids.iter().position(|i| *i == "mempool").unwrap();
+    assert_eq!(ids.get(at + 1..at + 8), Some(&later[..]), "{ids:?}");
     let back = Bundle::from_json(&bundle.to_json()).unwrap();
     assert_eq!(back.to_json(), bundle.to_json());
     for l in &back.lessons {
@@ -121,6 +136,12 @@ fn unknown_predicate_is_named() {
         replace(t, "hashed = {} }", "hashd = {} }");
     });
     assert!(e.contains("unknown variant `hashd`"), "{e}");
+    // Named at its objective.
+    let (t, _, _) = real("01-hashing");
+    let at = t.find("hashed = {} }").unwrap();
+    let start = t[..at].rfind('{').unwrap();
+    let (line, col) = position(&t, &t[start..at + 13]);
+    assert!(e.starts_with(&format!("lesson.toml:{line}:{col}:")), "{e}");
 }
 
 #[test]
@@ -134,6 +155,9 @@ fn unknown_action_is_named_with_the_tool_actions() {
     });
     assert!(e.contains("unknown variant `mien`"), "{e}");
     assert!(e.contains("or a tool action: hash, sign, verify"), "{e}");
+    let (t, _, _) = real("03-transactions");
+    let (line, col) = position(&t, "{ action = \"mine\", node = 0 }");
+    assert!(e.starts_with(&format!("lesson.toml:{line}:{col}:")), "{e}");
 }
 
 #[test]
@@ -522,8 +546,8 @@ mod never_panics {
         /// Mutated lessons parse or fail with diagnostics; those that still
         /// parse are played by the checker; nothing panics.
         #[test]
-        fn mutated_lessons(which in 0usize..3, e1 in edits(), e2 in edits(), target in 0usize..3) {
-            let folder = ["01-hashing", "02-keys", "03-transactions"][which];
+        fn mutated_lessons(which in 0usize..4, e1 in edits(), e2 in edits(), target in 0usize..3) {
+            let folder = ["01-hashing", "02-keys", "03-transactions", "18-atomic-swap"][which];
             let (mut t, mut e, mut z) = real(folder);
             match target {
                 0 => t = mutate(&t, &e1),
@@ -544,10 +568,11 @@ mod never_panics {
             let _ = Bundle::from_json(&s);
         }
 
-        /// Mutated transcripts grade or fail with a reason.
+        /// Mutated transcripts grade or fail with a reason (one chain and
+        /// connected chains).
         #[test]
-        fn mutated_transcripts(e1 in edits()) {
-            let l = lesson("03-transactions");
+        fn mutated_transcripts(which in 0usize..2, e1 in edits()) {
+            let l = lesson(["03-transactions", "18-atomic-swap"][which]);
             let json = transcript(&l).to_json();
             let _ = grade(&l, &mutate(&json, &e1), "en");
         }
@@ -679,4 +704,251 @@ fn inclusion_checks_are_graded_by_replay() {
     let r = grade(&l, &t.to_json(), "en").unwrap();
     assert!(!r.complete());
     assert!(!r.steps[1].complete && r.steps[2].complete, "{r:?}");
+}
+
+/// Transcripts exported before connected chains came to lessons (the
+/// solutions of lessons 1 to 11, made by that version of the crate and
+/// never regenerated) still read and grade full marks: the transcript
+/// JSON and what it replays to did not change.
+#[test]
+fn transcripts_made_before_connected_chains_still_grade() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let json = std::fs::read_to_string(&path).unwrap();
+        let t = LessonTranscript::from_json(&json).unwrap();
+        let folder = std::fs::read_dir(course_dir())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|f| lessons::course::folder_id(f) == Some(t.lesson.as_str()))
+            .unwrap_or_else(|| panic!("no lesson {} for {}", t.lesson, path.display()));
+        let r = grade(&lesson(&folder), &json, "en")
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(r.complete(), "{}: {r:?}", path.display());
+        n += 1;
+    }
+    assert_eq!(n, 11);
+}
+
+// ---- connected chains ----
+
+/// The session of a connected-chains lesson says which chain the student is
+/// on and gives every chain's world; a one-chain lesson has none of that.
+#[test]
+fn a_connected_session_shows_its_chains() {
+    let l = lesson("17-bridge");
+    let s = Session::start(&l).unwrap();
+    assert_eq!(s.student_chain(), Some(0));
+    let islands = s.islands().unwrap();
+    assert_eq!(islands.chain_count(), 2);
+    assert_eq!(islands.config().chains[1].name, "B");
+    assert_eq!(s.world().node_count(), 2, "the student's chain A");
+    assert_eq!(s.world_of(Some(1)).unwrap().node_count(), 4);
+    assert!(s.world_of(Some(2)).is_none());
+    let one = Session::start(&lesson("03-transactions")).unwrap();
+    assert!(one.islands().is_none() && one.student_chain().is_none());
+    assert!(one.world_of(Some(0)).is_none());
+    assert_eq!(one.world_of(None).unwrap().digest(), one.world().digest());
+}
+
+#[test]
+fn a_connected_transcript_grades_and_partial_credit_counts() {
+    let l = lesson("17-bridge");
+    let full = transcript(&l).to_json();
+    let r = grade(&l, &full, "zh-CN").unwrap();
+    assert!(r.complete(), "{r:?}");
+    assert_eq!(r.title, "跨链桥：在链与链之间转移币");
+    let part = solution_session(&l, 1).transcript().to_json();
+    let r = grade(&l, &part, "en").unwrap();
+    assert_eq!((r.passed, r.total), (2, 7), "{r:?}");
+    // A world action acts on the student's chain; `advance_time` on all.
+    assert!(part.contains("\"action\": \"advance_time\""));
+}
+
+/// A tampered connected-chains transcript fails with the reason: an `op`
+/// action the replay refuses, a changed world action, an `op` action in a
+/// lesson with one chain.
+#[test]
+fn tampered_connected_transcripts_are_refused() {
+    let l = lesson("18-atomic-swap");
+    let mut t = transcript(&l);
+    let i = t
+        .actions
+        .iter()
+        .position(|a| matches!(a, LessonAction::Islands(_)))
+        .unwrap();
+    if let LessonAction::Islands(IslandsAction::On { chain, .. }) = &mut t.actions[i] {
+        *chain = 5;
+    }
+    let e = grade(&l, &t.to_json(), "en").unwrap_err();
+    assert!(matches!(e, GradeError::Diverged { .. }), "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("on chain 5"), "{msg}");
+    assert!(
+        msg.contains("recorded as accepted, but the replay refuses it: there is no chain 5"),
+        "{msg}"
+    );
+
+    // alice locks 5,000 instead of 500: every action still goes through,
+    // but the chains end elsewhere.
+    let mut t = transcript(&l);
+    for a in &mut t.actions {
+        if let LessonAction::World(Action::CallContract { value, .. }) = a
+            && value.get() == 500
+        {
+            *value = Amount::new(5_000);
+        }
+    }
+    let e = grade(&l, &t.to_json(), "en").unwrap_err();
+    assert!(matches!(e, GradeError::DigestMismatch { .. }), "{e}");
+
+    let one = lesson("03-transactions");
+    let mut t = transcript(&one);
+    t.actions
+        .push(LessonAction::Islands(IslandsAction::StopRelayer {
+            relayer: 0,
+        }));
+    let e = grade(&one, &t.to_json(), "en").unwrap_err().to_string();
+    assert!(e.contains("this lesson has one chain"), "{e}");
+}
+
+/// `tests/wasm.rs` grades this connected-chains fixture in wasm32; here it
+/// must equal what the solution produces natively. After changing lesson
+/// `atomic-swap`, regenerate it with
+/// `UPDATE_FIXTURES=1 cargo test -p lessons --test it`.
+#[test]
+fn wasm_islands_fixture_is_the_native_solution_transcript() {
+    let l = lesson("18-atomic-swap");
+    let json = transcript(&l).to_json();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/atomic-swap.transcript.json");
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    let fixture = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(fixture, json, "regenerate with UPDATE_FIXTURES=1");
+    assert!(grade(&l, &fixture, "en").unwrap().complete());
+}
+
+/// The line and column of `needle`'s first character in `text`.
+fn position(text: &str, needle: &str) -> (usize, usize) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not found"));
+    let line = text[..at].matches('\n').count() + 1;
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+#[test]
+fn mistakes_in_a_connected_lesson_are_named_with_their_place() {
+    let (t, _, _) = real("17-bridge");
+    let (line, _) = position(&t, "{ id = \"minted\", wrapped_balance");
+    let e = errors_after("17-bridge", |t, _, _| {
+        replace(
+            t,
+            "{ id = \"minted\", wrapped_balance",
+            "{ id = \"minted\", wrapped_balanse",
+        );
+    });
+    assert!(e.starts_with(&format!("lesson.toml:{line}:5:")), "{e}");
+    assert!(e.contains("wrapped_balanse"), "{e}");
+
+    let e = errors_after("17-bridge", |t, _, _| {
+        replace(
+            t,
+            "{ id = \"light-client\", on_chain = { chain = 1,",
+            "{ id = \"light-client\", on_chain = { chain = 9,",
+        );
+    });
+    assert!(
+        e.contains("there is no chain 9: this lesson has chains 0 to 1"),
+        "{e}"
+    );
+
+    let (line, col) = position(&t, "{ op = \"stop_relayer\", relayer = 0 }");
+    let e = errors_after("17-bridge", |t, _, _| {
+        replace(
+            t,
+            "{ op = \"stop_relayer\", relayer = 0 }",
+            "{ op = \"stop_relayer\", relayer = 4 }",
+        );
+    });
+    assert!(
+        e.contains(&format!("lesson.toml:{line}:{col}: there is no relayer 4")),
+        "{e}"
+    );
+
+    let e = errors_after("17-bridge", |t, _, _| {
+        replace(t, "chain = 0\n", "chain = 3\n");
+    });
+    assert!(
+        e.contains("the student's chain is 3 but there are chains 0 to 1"),
+        "{e}"
+    );
+
+    let e = errors_after("17-bridge", |t, _, _| {
+        replace(
+            t,
+            "{ view = \"events\", chain = 1,",
+            "{ view = \"events\", chain = 2,",
+        );
+    });
+    assert!(e.contains("view `events`: there is no chain 2"), "{e}");
+
+    let e = errors_after("17-bridge", |t, _, _| {
+        replace(t, "name = \"B\"", "name = \"A\"");
+    });
+    assert!(e.contains("two chains are named \"A\""), "{e}");
+
+    // An `op` action in a lesson with one chain is named where it stands.
+    let e = errors_after("03-transactions", |t, _, _| {
+        replace(
+            t,
+            "{ action = \"mine\", node = 0 }",
+            "{ op = \"stop_relayer\", relayer = 0 }",
+        );
+    });
+    assert!(e.contains("`op` actions address connected chains"), "{e}");
+    // So are connected-chain predicates.
+    let e = errors_after("03-transactions", |t, _, _| {
+        replace(
+            t,
+            "mempool = { at_least = 1 }",
+            "relayer = { relayer = 0, online = true }",
+        );
+    });
+    assert!(e.contains("`relayer` is about connected chains"), "{e}");
+}
+
+/// A lesson can start from the end of a named connected-chains scenario.
+#[test]
+fn a_lesson_can_start_from_an_islands_scenario() {
+    let (t, e, z) = real("17-bridge");
+    // The chains and relayer go; the scenario's take their place.
+    let start = t.find("[[world.chains]]").unwrap();
+    let end = t.find("[[steps]]").unwrap();
+    let t2 = format!("{}{}", &t[..start], &t[end..]).replacen(
+        "chain = 0\n",
+        "chain = 0\nislands = \"bridge-transfer\"\n",
+        1,
+    );
+    let l = parse(&t2, &e, &z).unwrap_or_else(|d| panic!("{d:?}"));
+    let s = Session::start(&l).unwrap();
+    // The scenario already minted 100 for alice on B.
+    let i = s.islands().unwrap();
+    let alice = Keypair::from_name("alice").address();
+    assert_eq!(i.wrapped_balance(1, NodeId(0), 0, &alice), 100);
+    let bad = t2.replace(
+        "islands = \"bridge-transfer\"",
+        "islands = \"bridge-transfr\"",
+    );
+    let d = parse(&bad, &e, &z).unwrap_err();
+    assert!(
+        d.iter().any(|d| d
+            .message
+            .contains("unknown connected-chains scenario \"bridge-transfr\"")),
+        "{d:?}"
+    );
 }

@@ -27,7 +27,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, ActionError, ChainSpec, NodeId, World, WorldConfig, WorldError};
+use super::{
+    Action, ActionError, ActionOutcome, ChainSpec, NodeId, World, WorldConfig, WorldError,
+};
 use crate::bridge::mint::vault_address;
 use crate::bridge::relay::{MAX_RELAY_HEADERS, MAX_RELAY_PROOFS, Relay, headers_to_relay, prove};
 use crate::chain::{BridgeParams, ChainParams};
@@ -517,12 +519,35 @@ impl Islands {
 
     /// Applies an action; it is recorded whether accepted or refused.
     pub fn apply(&mut self, action: IslandsAction) -> Result<(), IslandsError> {
+        self.apply_with_outcome(action).map(|_| ())
+    }
+
+    /// Applies an action like [`Islands::apply`] and says what it did: for
+    /// `on`, the chain's own [`ActionOutcome`] (the transaction sent, the
+    /// contract deployed, the block produced, ...); for the others, the
+    /// events processed on every chain together.
+    pub fn apply_with_outcome(
+        &mut self,
+        action: IslandsAction,
+    ) -> Result<ActionOutcome, IslandsError> {
         let result = self.apply_inner(&action);
         self.history.push(action);
         result
     }
 
-    fn apply_inner(&mut self, action: &IslandsAction) -> Result<(), IslandsError> {
+    /// Events processed by every chain's world together.
+    pub fn events_processed(&self) -> u64 {
+        self.worlds
+            .iter()
+            .fold(0u64, |n, w| n.saturating_add(w.stats().events))
+    }
+
+    fn apply_inner(&mut self, action: &IslandsAction) -> Result<ActionOutcome, IslandsError> {
+        let before = self.events_processed();
+        let processed = |me: &Self| ActionOutcome {
+            events: me.events_processed().saturating_sub(before),
+            ..ActionOutcome::default()
+        };
         match action {
             IslandsAction::On { chain, action } => {
                 let w = self
@@ -533,14 +558,19 @@ impl Islands {
                     .map_err(|error| IslandsError::Action {
                         chain: *chain,
                         error: Box::new(error),
-                    })?;
-                Ok(())
+                    })
             }
-            IslandsAction::StartRelayer { relayer } => self.set_online(*relayer, true),
-            IslandsAction::StopRelayer { relayer } => self.set_online(*relayer, false),
+            IslandsAction::StartRelayer { relayer } => {
+                self.set_online(*relayer, true)?;
+                Ok(processed(self))
+            }
+            IslandsAction::StopRelayer { relayer } => {
+                self.set_online(*relayer, false)?;
+                Ok(processed(self))
+            }
             IslandsAction::AdvanceTime { ms } => {
                 self.advance(*ms);
-                Ok(())
+                Ok(processed(self))
             }
         }
     }

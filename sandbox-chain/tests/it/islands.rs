@@ -129,6 +129,42 @@ fn a_lock_mints_on_the_other_chain_once_deep_enough() {
     assert_eq!(again.digest(), i.digest());
 }
 
+/// `apply_with_outcome` records like `apply` and says what the action did:
+/// the chain's own outcome for `on`, the events of every chain for the
+/// rest; a refused action is recorded too.
+#[test]
+fn apply_with_outcome_reports_what_each_action_did() {
+    let mut i = Islands::new(IslandsConfig::two_chains(
+        2,
+        4,
+        0,
+        &[("alice", 1_000)],
+        1_000,
+        3,
+    ))
+    .unwrap();
+    let l = lock(&i, 0, 100);
+    let sent = i.apply_with_outcome(l).unwrap();
+    assert!(sent.txid.is_some());
+    let mined = i
+        .apply_with_outcome(on(A, Action::Mine { node: NodeId(0) }))
+        .unwrap();
+    assert!(mined.block.is_some());
+    let before = i.events_processed();
+    let time = i
+        .apply_with_outcome(IslandsAction::AdvanceTime { ms: 1_000 })
+        .unwrap();
+    assert!(time.events > 0);
+    assert_eq!(time.events, i.events_processed() - before);
+    let e = i
+        .apply_with_outcome(IslandsAction::StopRelayer { relayer: 7 })
+        .unwrap_err();
+    assert_eq!(e.to_string(), "there is no relayer 7");
+    assert_eq!(i.history().len(), 4);
+    let again = Islands::replay(&i.transcript()).unwrap();
+    assert_eq!(again.digest(), i.digest());
+}
+
 pub(crate) fn relayer_outage() -> Islands {
     let mut i = Islands::new(IslandsConfig::two_chains(
         2,
