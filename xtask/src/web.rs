@@ -6,7 +6,9 @@
 //! version, through the `web-bindgen` helper binary) with `--target web`;
 //! wasm-opt from npm `binaryen@132` in `target/tools/binaryen` when npm is
 //! there (skipped with a note otherwise; Debian's binaryen miscompiles);
-//! CSS with encre-css over web/'s sources; an `index.html`. Assets go to
+//! CSS with encre-css over web/'s sources; the course bundle (`course.json`,
+//! written by the lessons checker, which refuses a course that does not
+//! check); an `index.html`. Assets go to
 //! `a/<content hash>/` so a CDN can cache them forever; every path is
 //! relative, so any static host serves the folder as it is.
 
@@ -163,6 +165,9 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
         "// Loads the mining worker's wasm; web-worker/src/lib.rs does the rest.\nimport init from \"./web_worker.js\";\ninit();\n",
     )?;
     std::fs::write(staging.join("style.css"), css()?)?;
+    // The course: checked and bundled by the lessons crate's checker, then
+    // hashed with the other assets; the page names it in a `<meta>`.
+    util::run(cargo(["run", "-q", "-p", "lessons", "--", "bundle", "--out"]).arg(&staging))?;
 
     let hash = content_hash(&staging)?;
     if out.exists() {
@@ -182,6 +187,7 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
         "web_worker_bg.wasm",
         "web_worker.js",
         "worker.js",
+        "course.json",
     ] {
         let bytes = std::fs::read(assets.join(name))?;
         sizes
@@ -306,9 +312,11 @@ fn index_html(assets: &str) -> String {
 <meta name="description" content="Learn blockchains hands-on: hashes, keys, blocks, chains, Merkle trees and wallets, all in your browser.">
 <meta name="theme-color" content="#4f46e5">
 <meta name="chainlab-worker" content="{assets}/worker.js">
+<meta name="chainlab-course" content="{assets}/course.json">
 <link rel="stylesheet" href="{assets}/style.css">
 <link rel="modulepreload" href="{assets}/app.js">
 <link rel="preload" href="{assets}/app_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="preload" href="{assets}/course.json" as="fetch" type="application/json" crossorigin>
 </head>
 <body>
 <noscript>ChainLab needs JavaScript and WebAssembly. / ChainLab 需要 JavaScript 和 WebAssembly。</noscript>
@@ -386,6 +394,12 @@ fn print_sizes(sizes: &Sizes) {
         "initial load (index.html + app.js + app_bg.wasm + style.css), gzipped: {:.1} KiB",
         sizes.initial_gzip() as f64 / 1024.0
     );
+    if let Some((_, _, gz)) = sizes.files.iter().find(|(name, ..)| name == "course.json") {
+        println!(
+            "the course (course.json, fetched at start), gzipped: {:.1} KiB",
+            *gz as f64 / 1024.0
+        );
+    }
     if let Some((before, after)) = sizes.wasm_opt {
         println!(
             "wasm-opt -Oz: {before} -> {after} bytes ({:+.1} %)",
@@ -430,6 +444,8 @@ mod tests {
         assert!(!html.contains("=\"/"), "{html}");
         assert!(html.contains("./a/abc/app.js"));
         assert!(html.contains("name=\"chainlab-worker\" content=\"./a/abc/worker.js\""));
+        // The app reads this `<meta>` (web::app::COURSE_META) to fetch the course.
+        assert!(html.contains("name=\"chainlab-course\" content=\"./a/abc/course.json\""));
     }
 
     #[test]
