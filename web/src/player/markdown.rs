@@ -315,7 +315,7 @@ fn parse_inlines(chars: &[char], depth: usize) -> Vec<Inline> {
                         t.truncate(kept);
                     }
                     out.push(Inline::Break);
-                } else {
+                } else if !joins_without_space(&out, chars.get(i + 1)) {
                     push_text(&mut out, " ");
                 }
                 i += 1;
@@ -412,6 +412,22 @@ fn parse_inlines(chars: &[char], depth: usize) -> Vec<Inline> {
         }
     }
     out
+}
+
+/// Whether a soft line break between the text so far and `next` joins
+/// them without a space: Chinese (and other CJK) text has no spaces
+/// between words, so a line broken inside a sentence must not gain one.
+fn joins_without_space(out: &[Inline], next: Option<&char>) -> bool {
+    let before = match out.last() {
+        Some(Inline::Text(t)) => t.chars().last(),
+        _ => None,
+    };
+    before.is_some_and(is_cjk) && next.is_some_and(|c| is_cjk(*c))
+}
+
+/// CJK ideographs, kana, hangul and full-width punctuation.
+fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c), 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
 }
 
 fn count_run(chars: &[char], from: usize, c: char) -> usize {
@@ -702,6 +718,15 @@ mod tests {
                 text("three")
             ]
         );
+    }
+
+    /// A line break inside a Chinese sentence adds no space; one between
+    /// English words does.
+    #[test]
+    fn soft_breaks_in_chinese_add_no_space() {
+        assert_eq!(inlines("检查工\n作量证明"), vec![text("检查工作量证明")]);
+        assert_eq!(inlines("two\nwords"), vec![text("two words")]);
+        assert_eq!(inlines("中文\nEnglish"), vec![text("中文 English")]);
     }
 
     #[test]

@@ -191,8 +191,10 @@ fn Player(lesson: Arc<Lesson>) -> impl IntoView {
             <summary class="cursor-pointer font-semibold text-slate-900">{move || i18n.t("player.intro")}</summary>
             <div class="mt-3 max-w-3xl text-slate-800">{move || markdown(&intro(&lesson_intro, i18n.lang()))}</div>
         </details>
-        <div class="grid gap-5 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)]">
-            <div class="space-y-5">
+        // On a phone: the step, the views, then the clock and the work; on
+        // a wide screen the views fill the right column beside both.
+        <div class="grid gap-5 lg:grid-cols-[minmax(0,24rem)_minmax(0,1fr)] lg:grid-rows-[auto_1fr] lg:items-start">
+            <div class="space-y-5 lg:col-start-1 lg:row-start-1">
                 <nav aria-label=move || i18n.t("player.steps")>
                     <ol id="steps" class="space-y-1">{step_nav}</ol>
                 </nav>
@@ -201,10 +203,8 @@ fn Player(lesson: Arc<Lesson>) -> impl IntoView {
                     view! { <StepPanel lesson=lesson_step.clone() step help selected/> }
                 }}
                 <FeedbackPanel lesson=lesson_feedback/>
-                {multi_node.then(|| view! { <Clock/> })}
-                <WorkPanel lesson=lesson_tools help/>
             </div>
-            <div id="step-views" class="min-w-0 space-y-5">
+            <div id="step-views" class="min-w-0 space-y-5 lg:col-start-2 lg:row-span-2 lg:row-start-1">
                 {move || {
                     let step = selected.get();
                     lesson_views
@@ -212,6 +212,10 @@ fn Player(lesson: Arc<Lesson>) -> impl IntoView {
                         .get(step)
                         .map(|s| s.views.iter().map(crate::views::lesson_view).collect_view())
                 }}
+            </div>
+            <div class="space-y-5 lg:col-start-1 lg:row-start-2">
+                {multi_node.then(|| view! { <Clock/> })}
+                <WorkPanel lesson=lesson_tools help/>
             </div>
         </div>
     }
