@@ -5,14 +5,59 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::i18n::Lang;
-use crate::registry::parse_route;
+use crate::play::provide_play;
+use crate::player::Course;
+use crate::player::links::{BOOK_INDEX, LESSONS_ROUTE, PlayerRoute, route_lang};
+use crate::registry::{ViewSettings, parse_route};
 use crate::state::{
-    DismissNotices, I18n, LabsRead, Notices, SetLang, provide_i18n, provide_labs, provide_notices,
-    use_i18n,
+    CourseWrite, DismissNotices, I18n, LabsRead, Notices, SetLang, WorkRead, provide_course,
+    provide_i18n, provide_labs, provide_notices, provide_work, use_i18n,
 };
 use crate::store::{self, BACKUP_KEY, Notice, STORAGE_KEY, Saved};
+use crate::views::lesson_list::LessonList;
+use crate::views::player::LessonPage;
 use crate::views::{REGISTRY, render};
 use crate::workers::provide_miner;
+
+/// The `<meta>` naming the course bundle's address (written by `cargo xtask
+/// dist`; relative to the page).
+pub const COURSE_META: &str = "chainlab-course";
+
+/// What the address names.
+#[derive(Clone, Debug, PartialEq)]
+enum Page {
+    /// A view of the registry (or the home page).
+    View(String, ViewSettings),
+    /// The lesson list or a lesson.
+    Player(PlayerRoute),
+}
+
+impl Page {
+    fn of(name: &str, settings: &ViewSettings) -> Page {
+        match PlayerRoute::parse(name) {
+            Some(route) => Page::Player(route),
+            None => Page::View(name.to_owned(), settings.clone()),
+        }
+    }
+}
+
+/// Fetches the course bundle named by the page's `<meta name="chainlab-course">`.
+pub fn fetch_course(set: CourseWrite) {
+    set.0.set(Course::Loading);
+    let Some(url) = browser::meta_content(COURSE_META) else {
+        set.0.set(Course::Failed(format!(
+            "this page does not say where the course is (no <meta name=\"{COURSE_META}\">)"
+        )));
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let course = match browser::fetch_text(&url).await {
+            Ok(json) => Course::from_json(&json),
+            Err(e) => Course::Failed(e),
+        };
+        set.0.set(course);
+    });
+}
 
 /// The whole app.
 #[component]
@@ -25,18 +70,22 @@ pub fn App() -> impl IntoView {
         // Keep what could not be read, for a teacher to look at.
         browser::storage_set(BACKUP_KEY, text);
     }
-    let lang_choice = RwSignal::new(loaded.saved.lang);
-    let initial = loaded
-        .saved
-        .lang
+    let first_route = parse_route(&browser::location_hash());
+    let lang_choice = RwSignal::new(route_lang(&first_route.1).or(loaded.saved.lang));
+    let initial = lang_choice
+        .get_untracked()
         .unwrap_or_else(|| Lang::from_browser(&browser::navigator_language()));
-    let (i18n, _) = provide_i18n(initial);
+    let (i18n, set_lang) = provide_i18n(initial);
+    let work = provide_work(loaded.saved.lessons.clone());
     let (labs, labs_write) = provide_labs(loaded.saved, loaded.wallet);
     provide_notices(loaded.notices);
     provide_miner();
+    provide_play();
+    let (_, set_course) = provide_course();
     provide_context(lang_choice);
+    fetch_course(set_course);
 
-    let (route, set_route) = signal(parse_route(&browser::location_hash()));
+    let (route, set_route) = signal(first_route);
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
         set_route.set(parse_route(&browser::location_hash()));
     });
@@ -44,6 +93,13 @@ pub fn App() -> impl IntoView {
 
     // The outside world: the page's language, storage, progress.
     Effect::new(move |_| browser::set_document_lang(i18n.lang().code()));
+    // `?lang=zh-CN` (the book links to lessons so) selects the language.
+    Effect::new(move |_| {
+        if let Some(lang) = route.with(|(_, settings)| route_lang(settings)) {
+            set_lang.0.set(lang);
+            lang_choice.set(Some(lang));
+        }
+    });
     Effect::new(move |_| {
         let name = route.with(|(name, _)| name.clone());
         if !name.is_empty() && !labs.progress.with(|p| p.visited.contains(&name)) {
@@ -52,12 +108,14 @@ pub fn App() -> impl IntoView {
             });
         }
     });
-    Effect::new(move |_| save(labs, lang_choice.get()));
+    Effect::new(move |_| save(labs, work.0, lang_choice.get()));
 
     let name = Memo::new(move |_| route.with(|(name, _)| name.clone()));
-    let view = move || {
-        let (name, settings) = route.get();
-        render(&name, settings)
+    let page = Memo::new(move |_| route.with(|(name, settings)| Page::of(name, settings)));
+    let view = move || match page.get() {
+        Page::View(name, settings) => render(&name, settings),
+        Page::Player(PlayerRoute::List) => view! { <LessonList/> }.into_any(),
+        Page::Player(PlayerRoute::Lesson(id)) => view! { <LessonPage id/> }.into_any(),
     };
     view! {
         <div class="min-h-screen bg-slate-50 text-slate-900">
@@ -73,8 +131,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-fn save(labs: LabsRead, lang: Option<Lang>) {
+fn save(labs: LabsRead, work: WorkRead, lang: Option<Lang>) {
     let saved = Saved {
+        lessons: work.0.get(),
         lang,
         progress: labs.progress.get(),
         hash: labs.hash.get(),
@@ -91,25 +150,24 @@ fn save(labs: LabsRead, lang: Option<Lang>) {
 #[component]
 fn Header(current: Memo<String>) -> impl IntoView {
     let i18n = use_i18n();
+    let lessons_link = nav_link(i18n, LESSONS_ROUTE, "nav.lessons", move || {
+        current.with(|c| PlayerRoute::parse(c).is_some())
+    });
     let links = REGISTRY
         .iter()
         .filter(|spec| spec.in_nav)
         .map(|spec| {
-            let href = format!("#/{}", spec.name);
-            let active = move || current.get() == spec.name;
-            view! {
-                <a href=href
-                    aria-current=move || active().then_some("page")
-                    class=move || if active() {
-                        "whitespace-nowrap rounded-lg bg-indigo-600 px-3 py-2 text-sm font-semibold text-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-                    } else {
-                        "whitespace-nowrap rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-                    }>
-                    {move || i18n.t(spec.title_key)}
-                </a>
-            }
+            nav_link(i18n, spec.name, spec.title_key, move || {
+                current.get() == spec.name
+            })
         })
         .collect_view();
+    let book = view! {
+        <a href=BOOK_INDEX id="nav-book"
+            class="whitespace-nowrap rounded-lg px-3 py-2 text-sm font-medium text-slate-700 underline decoration-slate-300 underline-offset-4 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+            {move || i18n.t("nav.book")}
+        </a>
+    };
     let skip = move |_| {
         if let Some(main) = web_sys::window()
             .and_then(|w| w.document())
@@ -139,11 +197,33 @@ fn Header(current: Memo<String>) -> impl IntoView {
                     "ChainLab"
                 </a>
                 <nav aria-label=move || i18n.t("app.nav") class="order-3 -mx-1 flex w-full gap-1 overflow-x-auto px-1 pb-1 md:order-none md:w-auto md:flex-1">
+                    {lessons_link}
                     {links}
+                    {book}
                 </nav>
                 <LangSwitch/>
             </div>
         </header>
+    }
+}
+
+/// One link of the navigation, highlighted while `active`.
+fn nav_link(
+    i18n: I18n,
+    name: &'static str,
+    title_key: &'static str,
+    active: impl Fn() -> bool + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <a href=format!("#/{name}") id=format!("nav-{name}")
+            aria-current=move || active().then_some("page")
+            class=move || if active() {
+                "whitespace-nowrap rounded-lg bg-indigo-600 px-3 py-2 text-sm font-semibold text-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            } else {
+                "whitespace-nowrap rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            }>
+            {move || i18n.t(title_key)}
+        </a>
     }
 }
 
@@ -201,6 +281,10 @@ fn NoticeList() -> impl IntoView {
                         }
                         Notice::TooNew(v) => i18n.t_args("notice.too_new", &[("version", &v.to_string())]),
                         Notice::TooOld(v) => i18n.t_args("notice.too_old", &[("version", &v.to_string())]),
+                        Notice::LessonRestarted { lesson, reason } => i18n.t_args(
+                            "notice.lesson_restarted",
+                            &[("lesson", lesson), ("reason", reason)],
+                        ),
                     };
                     view! { <p>{text}</p> }
                 })

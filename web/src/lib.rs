@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod labs;
 pub mod mining;
 pub mod play;
+pub mod player;
 pub mod registry;
 pub mod state;
 pub mod store;

@@ -13,10 +13,13 @@
 use leptos::prelude::*;
 use lessons::{Applied, LessonAction, Session};
 
+use crate::player::feedback::Feedback;
+
 /// Reading the session (tracked).
 #[derive(Clone, Copy)]
 pub struct PlayRead {
     session: RwSignal<Option<Session>, LocalStorage>,
+    last: RwSignal<Option<Feedback>>,
 }
 
 impl PlayRead {
@@ -26,9 +29,30 @@ impl PlayRead {
         self.session.with(|s| s.as_ref().map(f))
     }
 
+    /// Runs `f` over the session without tracking it (in event handlers
+    /// and when a component is built).
+    pub fn with_untracked<R>(self, f: impl FnOnce(&Session) -> R) -> Option<R> {
+        self.session.with_untracked(|s| s.as_ref().map(f))
+    }
+
     /// Whether a session is being played (tracked).
     pub fn is_playing(self) -> bool {
         self.session.with(Option::is_some)
+    }
+
+    /// The student's node (untracked: it is fixed for a session; node 0
+    /// when nothing is played).
+    pub fn student_untracked(self) -> sandbox_chain::world::NodeId {
+        self.session
+            .with_untracked(|s| s.as_ref().map(Session::student))
+            .unwrap_or(sandbox_chain::world::NodeId(0))
+    }
+
+    /// What the last action through [`PlayWrite::apply`] did: accepted or
+    /// refused (with the world's reason), and the objectives it ticked
+    /// (tracked; `None` before the first action of a session).
+    pub fn last(self) -> Option<Feedback> {
+        self.last.get()
     }
 }
 
@@ -36,6 +60,7 @@ impl PlayRead {
 #[derive(Clone, Copy)]
 pub struct PlayWrite {
     session: RwSignal<Option<Session>, LocalStorage>,
+    last: RwSignal<Option<Feedback>>,
 }
 
 impl PlayWrite {
@@ -43,26 +68,36 @@ impl PlayWrite {
     /// applied (no session, or the session takes no more actions); an
     /// action the world refuses is `Ok` with `Applied::result` an `Err`,
     /// and is recorded in the transcript like every other action.
+    /// The outcome is also kept for [`PlayRead::last`].
     pub fn apply(self, action: LessonAction) -> Result<Applied, String> {
         let mut out = Err(String::from("no lesson or world is open"));
-        self.session.update(|s| {
-            if let Some(s) = s {
-                out = s.apply(action).map_err(|e| e.to_string());
-            }
-        });
+        let playing = self.session.with_untracked(Option::is_some);
+        if playing {
+            self.session.update(|s| {
+                if let Some(s) = s {
+                    out = s.apply(action.clone()).map_err(|e| e.to_string());
+                }
+            });
+            let serial = self
+                .last
+                .with_untracked(|l| l.as_ref().map_or(1, |f| f.serial.wrapping_add(1)));
+            self.last.set(Some(Feedback::of(serial, &action, &out)));
+        }
         out
     }
 
     /// Starts playing `session` (or stops playing, with `None`).
     pub fn set(self, session: Option<Session>) {
         self.session.set(session);
+        self.last.set(None);
     }
 }
 
 /// Provides [`PlayRead`] and [`PlayWrite`], with nothing being played.
 pub fn provide_play() -> (PlayRead, PlayWrite) {
     let session = RwSignal::new_local(None);
-    let pair = (PlayRead { session }, PlayWrite { session });
+    let last = RwSignal::new(None);
+    let pair = (PlayRead { session, last }, PlayWrite { session, last });
     provide_context(pair.0);
     provide_context(pair.1);
     pair

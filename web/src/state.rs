@@ -151,3 +151,43 @@ pub fn provide_notices(initial: Vec<Notice>) -> (Notices, DismissNotices) {
     provide_context(pair.1);
     pair
 }
+
+/// The course bundle: loading, ready or failed (tracked).
+#[derive(Clone, Copy)]
+pub struct CourseRead(pub ReadSignal<crate::player::Course>);
+
+/// Setting the course (when it arrives, or to fetch it again).
+#[derive(Clone, Copy)]
+pub struct CourseWrite(pub WriteSignal<crate::player::Course>);
+
+/// Provides [`CourseRead`] and [`CourseWrite`], loading.
+pub fn provide_course() -> (CourseRead, CourseWrite) {
+    let (read, write) = signal(crate::player::Course::Loading);
+    let pair = (CourseRead(read), CourseWrite(write));
+    provide_context(pair.0);
+    provide_context(pair.1);
+    pair
+}
+
+/// Every lesson's stored work, by lesson id (read side).
+#[derive(Clone, Copy)]
+pub struct WorkRead(
+    pub ReadSignal<std::collections::BTreeMap<String, crate::player::saved::SavedLesson>>,
+);
+
+/// Every lesson's stored work (write side).
+#[derive(Clone, Copy)]
+pub struct WorkWrite(
+    pub WriteSignal<std::collections::BTreeMap<String, crate::player::saved::SavedLesson>>,
+);
+
+/// Provides [`WorkRead`] and [`WorkWrite`], from stored state.
+pub fn provide_work(
+    saved: std::collections::BTreeMap<String, crate::player::saved::SavedLesson>,
+) -> (WorkRead, WorkWrite) {
+    let (read, write) = signal(saved);
+    let pair = (WorkRead(read), WorkWrite(write));
+    provide_context(pair.0);
+    provide_context(pair.1);
+    pair
+}

@@ -2,8 +2,14 @@
 //! `version` field. Loading never fails: a field that cannot be read falls
 //! back to its default, a document that is not JSON, or of another version,
 //! starts afresh, and each case leaves a [`Notice`] for the student.
+//!
+//! The lessons' work is the `lessons` field: one entry per lesson id
+//! (`SavedLesson`: its transcript, the help asked for, a summary), each
+//! read on its own so an unreadable one loses only itself. Documents
+//! written before the player existed have no `lessons` and load as they
+//! did; the field is additive, so the format stays version 1.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -15,6 +21,7 @@ use crate::labs::hash::HashLab;
 use crate::labs::keys::KeysLab;
 use crate::labs::merkle::MerkleLab;
 use crate::labs::wallet::{SavedWallet, Wallet};
+use crate::player::saved::{SavedLesson, load_all};
 
 /// The `localStorage` key of the document.
 pub const STORAGE_KEY: &str = "chainlab.state";
@@ -50,6 +57,8 @@ pub struct Saved {
     pub chain: ChainLab,
     /// The Merkle view.
     pub merkle: MerkleLab,
+    /// Each lesson's work, by lesson id.
+    pub lessons: BTreeMap<String, SavedLesson>,
 }
 
 /// Why stored data was not (all) used.
@@ -63,6 +72,19 @@ pub enum Notice {
     TooNew(u64),
     /// The document is from an older format this version cannot read.
     TooOld(u64),
+    /// A lesson's stored work could not be resumed and the lesson starts
+    /// afresh (the old work is kept under [`lesson_backup_key`]).
+    LessonRestarted {
+        /// The lesson's id.
+        lesson: String,
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+/// Where a lesson's stored work is copied before it is dropped.
+pub fn lesson_backup_key(lesson: &str) -> String {
+    format!("chainlab.lesson-backup.{lesson}")
 }
 
 /// The result of loading: the state to start from and what to tell.
@@ -109,6 +131,11 @@ pub fn load(text: Option<&str>) -> Loaded {
         block: field(&doc, "block", &mut reset),
         chain: field(&doc, "chain", &mut reset),
         merkle: field(&doc, "merkle", &mut reset),
+        lessons: {
+            let (lessons, bad) = load_all(doc.get("lessons").unwrap_or(&Value::Null));
+            reset.extend(bad.into_iter().map(|id| format!("lessons.{id}")));
+            lessons
+        },
     };
     let wallet = match doc.get("wallet") {
         None | Some(Value::Null) => Wallet::default(),
@@ -159,6 +186,7 @@ pub fn to_json(saved: &Saved, wallet: &Wallet) -> String {
         "block": saved.block,
         "chain": saved.chain,
         "merkle": saved.merkle,
+        "lessons": saved.lessons,
         "wallet": wallet.to_saved(),
     });
     doc.to_string()
@@ -241,6 +269,31 @@ mod tests {
         assert_eq!(loaded.saved.block, BlockLab::default());
         assert_eq!(loaded.saved.hash, saved.hash);
         assert!(loaded.wallet.pending().is_empty());
+    }
+
+    /// Guards per-lesson recovery: one broken lesson entry is reset and
+    /// named; the other lessons and views are kept.
+    #[test]
+    fn lessons_round_trip_and_a_broken_one_is_reset_alone() {
+        let lesson = crate::player::saved::tests::lesson();
+        let mut session = lessons::Session::start(&lesson).unwrap();
+        session.apply(crate::player::forms::hash("hi")).unwrap();
+        let (mut saved, wallet) = sample();
+        saved
+            .lessons
+            .insert("fixture".into(), SavedLesson::of(&session, &[]));
+        let loaded = load(Some(&to_json(&saved, &wallet)));
+        assert!(loaded.notices.is_empty(), "{:?}", loaded.notices);
+        assert_eq!(loaded.saved.lessons, saved.lessons);
+        let mut doc: Value = serde_json::from_str(&to_json(&saved, &wallet)).unwrap();
+        doc["lessons"]["other"] = serde_json::json!({"transcript": "?"});
+        let loaded = load(Some(&doc.to_string()));
+        assert_eq!(
+            loaded.notices,
+            [Notice::PartlyReset(vec!["lessons.other".into()])]
+        );
+        assert_eq!(loaded.saved.lessons, saved.lessons);
+        assert_eq!(loaded.saved.hash, saved.hash);
     }
 
     #[test]

@@ -76,3 +76,45 @@ pub fn Row(
         </div>
     }
 }
+
+/// A small secondary button.
+pub const BTN_SM: &str = "inline-flex items-center justify-center gap-1 rounded-lg bg-white px-3 py-1.5 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:opacity-50";
+/// A card's smaller heading (inside a lesson, under the step's).
+pub const H3: &str = "mb-3 text-base font-semibold text-slate-900";
+
+/// A fresh id prefix for one view's elements (`hash-3`): a lesson step can
+/// show the same view twice, and labels need ids unique on the page.
+pub fn uid(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A card in a lesson: a titled section, with `data-view` naming the view.
+#[component]
+pub fn LessonCard(
+    /// The view's name (`hash`, `wallet`, ...).
+    name: &'static str,
+    /// The title's message key.
+    title: &'static str,
+    /// Text after the title (a node's name), if any.
+    #[prop(optional, into)]
+    suffix: Signal<String>,
+    /// The content.
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let heading = uid(name);
+    view! {
+        <section class=CARD data-view=name aria-labelledby=heading.clone()>
+            <h3 id=heading.clone() class=H3>
+                {move || i18n.t(title)}
+                {move || {
+                    let s = suffix.get();
+                    (!s.is_empty()).then(|| view! { <span class="font-normal text-slate-600">" · "{s}</span> })
+                }}
+            </h3>
+            {children()}
+        </section>
+    }
+}

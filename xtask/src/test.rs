@@ -278,7 +278,58 @@ fn run_end_to_end() -> Result<()> {
         "e2e",
         &server.url(),
         &[shots.to_string_lossy().as_ref()],
-    )
+    )?;
+    grade_exported_transcripts(&shots.join("transcripts"))
+}
+
+/// Grades the transcripts the end-to-end run exported from the lesson
+/// player with `grader lesson` (what instructors run): each must grade
+/// (not be refused as tampered or unreadable) and pass an objective.
+fn grade_exported_transcripts(dir: &std::path::Path) -> Result<()> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| {
+            format!(
+                "the end-to-end run saved no transcripts in {}",
+                dir.display()
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    anyhow::ensure!(
+        !files.is_empty(),
+        "the end-to-end run exported no transcript into {}",
+        dir.display()
+    );
+    for file in files {
+        let lesson = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .context("a transcript file name that is not text")?
+            .to_owned();
+        let json = util::output(
+            cargo(["run", "-q", "-p", "grader", "--", "lesson", &lesson])
+                .arg(&file)
+                .args(["--format", "json"]),
+        )?;
+        let report: serde_json::Value = serde_json::from_str(&json)
+            .with_context(|| format!("`grader lesson` printed no JSON report: {json}"))?;
+        let score = report["score"].as_f64().unwrap_or(0.0);
+        let max = report["max_score"].as_f64().unwrap_or(0.0);
+        anyhow::ensure!(
+            report["status"] == "graded" && score >= 1.0,
+            "the exported transcript {} did not grade: status {}, {score}/{max}, {}",
+            file.display(),
+            report["status"],
+            report["message"]
+        );
+        println!(
+            "xtask: `grader lesson {lesson}` graded the exported {}: {score}/{max} objectives",
+            file.display()
+        );
+    }
+    Ok(())
 }
 
 /// Builds `wasm-test-runner` (wasm-bindgen-cli as a library) after checking

@@ -139,88 +139,92 @@ impl MerkleLab {
 
     /// The tree laid out for drawing, root at the top.
     pub fn layout(&self) -> Layout {
-        let ids = self.txids();
-        if ids.is_empty() {
-            return Layout::default();
-        }
-        let levels = merkle_levels(&ids);
-        let depth = levels.len();
-        let selected = self.selected();
-        let mut xs: Vec<Vec<f64>> = Vec::with_capacity(depth);
-        let mut layout = Layout {
-            width: PAD * 2.0 + ids.len() as f64 * (NODE_W + GAP_X) - GAP_X,
-            // One row per level, plus the root above the top node.
-            height: PAD * 2.0 + depth as f64 * ROW_H + NODE_H,
-            ..Layout::default()
-        };
-        for (level, hashes) in levels.iter().enumerate() {
-            let y = PAD + NODE_H / 2.0 + (depth - level) as f64 * ROW_H;
-            let mut row = Vec::with_capacity(hashes.len());
-            for (index, hash) in hashes.iter().enumerate() {
-                let (x, promoted) = match level.checked_sub(1).and_then(|l| xs.get(l)) {
-                    None => (PAD + NODE_W / 2.0 + index as f64 * (NODE_W + GAP_X), false),
-                    Some(below) => {
-                        let left = below.get(2 * index).copied().unwrap_or(0.0);
-                        match below.get(2 * index + 1) {
-                            Some(right) => ((left + right) / 2.0, false),
-                            None => (left, true),
-                        }
-                    }
-                };
-                let path_index = selected >> level;
-                let role = if index == path_index {
-                    Role::Path
-                } else if index == path_index ^ 1 {
-                    Role::Sibling
-                } else {
-                    Role::Plain
-                };
-                if let Some(below) = level.checked_sub(1).and_then(|l| xs.get(l)) {
-                    let child_y = y + ROW_H;
-                    for child in [2 * index, 2 * index + 1] {
-                        if let Some(cx) = below.get(child) {
-                            layout.edges.push(Edge {
-                                from: (*cx, child_y - NODE_H / 2.0),
-                                to: (x, y + NODE_H / 2.0),
-                                on_path: role == Role::Path && child == selected >> (level - 1),
-                            });
-                        }
+        layout_of(&self.txids(), self.selected())
+    }
+}
+
+/// The Merkle tree over `ids` laid out for drawing, root at the top, with
+/// the path and siblings of leaf `selected` marked.
+pub fn layout_of(ids: &[sandbox_chain::hash::TxId], selected: usize) -> Layout {
+    if ids.is_empty() {
+        return Layout::default();
+    }
+    let levels = merkle_levels(ids);
+    let depth = levels.len();
+    let mut xs: Vec<Vec<f64>> = Vec::with_capacity(depth);
+    let mut layout = Layout {
+        width: PAD * 2.0 + ids.len() as f64 * (NODE_W + GAP_X) - GAP_X,
+        // One row per level, plus the root above the top node.
+        height: PAD * 2.0 + depth as f64 * ROW_H + NODE_H,
+        ..Layout::default()
+    };
+    for (level, hashes) in levels.iter().enumerate() {
+        let y = PAD + NODE_H / 2.0 + (depth - level) as f64 * ROW_H;
+        let mut row = Vec::with_capacity(hashes.len());
+        for (index, hash) in hashes.iter().enumerate() {
+            let (x, promoted) = match level.checked_sub(1).and_then(|l| xs.get(l)) {
+                None => (PAD + NODE_W / 2.0 + index as f64 * (NODE_W + GAP_X), false),
+                Some(below) => {
+                    let left = below.get(2 * index).copied().unwrap_or(0.0);
+                    match below.get(2 * index + 1) {
+                        Some(right) => ((left + right) / 2.0, false),
+                        None => (left, true),
                     }
                 }
-                layout.nodes.push(Node {
-                    level,
-                    index,
-                    x,
-                    y,
-                    hash: *hash,
-                    role,
-                    promoted,
-                });
-                row.push(x);
+            };
+            let path_index = selected >> level;
+            let role = if index == path_index {
+                Role::Path
+            } else if index == path_index ^ 1 {
+                Role::Sibling
+            } else {
+                Role::Plain
+            };
+            if let Some(below) = level.checked_sub(1).and_then(|l| xs.get(l)) {
+                let child_y = y + ROW_H;
+                for child in [2 * index, 2 * index + 1] {
+                    if let Some(cx) = below.get(child) {
+                        layout.edges.push(Edge {
+                            from: (*cx, child_y - NODE_H / 2.0),
+                            to: (x, y + NODE_H / 2.0),
+                            on_path: role == Role::Path && child == selected >> (level - 1),
+                        });
+                    }
+                }
             }
-            xs.push(row);
-        }
-        // The root binds the leaf count to the top node: one more box above
-        // it, on every proof's path.
-        if let Some(top_x) = xs.last().and_then(|row| row.first()).copied() {
-            let y = PAD + NODE_H / 2.0;
-            layout.edges.push(Edge {
-                from: (top_x, y + ROW_H - NODE_H / 2.0),
-                to: (top_x, y + NODE_H / 2.0),
-                on_path: true,
-            });
             layout.nodes.push(Node {
-                level: depth,
-                index: 0,
-                x: top_x,
+                level,
+                index,
+                x,
                 y,
-                hash: self.root().hash(),
-                role: Role::Path,
-                promoted: false,
+                hash: *hash,
+                role,
+                promoted,
             });
+            row.push(x);
         }
-        layout
+        xs.push(row);
     }
+    // The root binds the leaf count to the top node: one more box above
+    // it, on every proof's path.
+    if let Some(top_x) = xs.last().and_then(|row| row.first()).copied() {
+        let y = PAD + NODE_H / 2.0;
+        layout.edges.push(Edge {
+            from: (top_x, y + ROW_H - NODE_H / 2.0),
+            to: (top_x, y + NODE_H / 2.0),
+            on_path: true,
+        });
+        layout.nodes.push(Node {
+            level: depth,
+            index: 0,
+            x: top_x,
+            y,
+            hash: merkle_root(ids).hash(),
+            role: Role::Path,
+            promoted: false,
+        });
+    }
+    layout
 }
 
 #[cfg(test)]

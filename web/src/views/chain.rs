@@ -130,3 +130,98 @@ pub fn ChainView() -> impl IntoView {
         </div>
     }
 }
+
+/// The most blocks the chain view draws in a lesson (the latest ones).
+pub const LESSON_CHAIN_BLOCKS: usize = 12;
+
+/// The chain view inside a lesson: a node's canonical chain as linked
+/// blocks (with each block's payments if `show_ledger`), and "Mine" (the
+/// world's `mine` action on that node).
+#[component]
+pub fn ChainInLesson(
+    /// Whose chain; `None`: the student's node.
+    node: Option<u32>,
+    /// Show each block's payments.
+    show_ledger: bool,
+) -> impl IntoView {
+    use sandbox_chain::world::NodeId;
+
+    use crate::play::{use_play, use_play_mut};
+    use crate::player::forms;
+    use crate::player::world::{self, TxKind};
+    use crate::ui::LessonCard;
+
+    let i18n = use_i18n();
+    let play = use_play();
+    let write = use_play_mut();
+    let node = node.map_or(play.student_untracked(), NodeId);
+    let node_name = Signal::derive(move || {
+        play.with(|s| {
+            s.world()
+                .config()
+                .nodes
+                .get(node.index())
+                .map(|n| n.name.clone())
+        })
+        .flatten()
+        .unwrap_or_default()
+    });
+    let rows = Memo::new(move |_| {
+        play.with(|s| {
+            world::chain_rows(
+                s.world(),
+                node,
+                LESSON_CHAIN_BLOCKS,
+                &world::NameBook::of(s),
+            )
+        })
+        .unwrap_or_default()
+    });
+    let blocks = move || {
+        let (rows, _) = rows.get();
+        rows.into_iter()
+            .map(|b| {
+                let payments = show_ledger.then(|| {
+                    b.txs
+                        .iter()
+                        .filter_map(|t| match &t.kind {
+                            TxKind::Transfer { from, to, amount, .. } => Some(format!("{from} → {to}: {amount}")),
+                            TxKind::Coinbase { to, amount } => Some(format!("+{amount} → {to}")),
+                            TxKind::Other(_) => None,
+                        })
+                        .map(|line| view! { <li>{line}</li> })
+                        .collect_view()
+                });
+                view! {
+                    <li class="w-44 shrink-0 rounded-xl bg-emerald-50 p-3 text-sm ring-1 ring-emerald-200" data-role="chain-block">
+                        <p class="font-semibold text-slate-900">{format!("#{}", b.height)}</p>
+                        <p class=MONO>{format!("{}…", b.hash.short())}</p>
+                        <p class="text-xs text-slate-600">{format!("← {}…", b.parent.short())}</p>
+                        <p class="mt-1 text-xs text-slate-700">
+                            {b.producer.clone().unwrap_or_else(|| i18n.t("lesson_chain.genesis").to_owned())}
+                        </p>
+                        <p class="text-xs text-slate-700">{i18n.t_args("wallet.txs", &[("n", &b.txs.len().to_string())])}</p>
+                        {payments.map(|p| view! { <ul class="mt-1 space-y-0.5 text-xs text-slate-800">{p}</ul> })}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <LessonCard name="chain" title="chain.title" suffix=node_name>
+            <div class="mb-3 flex flex-wrap items-center justify-between gap-2">
+                <p class="text-sm text-slate-700">
+                    {move || {
+                        let (rows, skipped) = rows.get();
+                        let height = rows.last().map_or(0, |b| b.height);
+                        i18n.t_args("lesson_chain.summary", &[("height", &height.to_string()), ("skipped", &skipped.to_string())])
+                    }}
+                </p>
+                <button type="button" class=BTN data-role="mine" on:click=move |_| { let _ = write.apply(forms::mine(node)); }>
+                    {move || i18n.t_args("lesson.mine_on", &[("node", &node_name.get())])}
+                </button>
+            </div>
+            <ol class="flex gap-2 overflow-x-auto pb-2" data-role="chain-blocks" aria-label=move || i18n.t("chain.title")>{blocks}</ol>
+        </LessonCard>
+    }
+}

@@ -281,3 +281,215 @@ pub fn WalletView() -> impl IntoView {
         </div>
     }
 }
+
+/// The wallet view inside a lesson: a node's keys and balances, a form to
+/// send a payment (`send_transaction` on that node), a new key
+/// (`create_key`), the node's pending transactions and "Mine".
+#[component]
+pub fn WalletInLesson(
+    /// Whose wallet; `None`: the student's node.
+    node: Option<u32>,
+) -> impl IntoView {
+    use sandbox_chain::world::NodeId;
+
+    use crate::play::{use_play, use_play_mut};
+    use crate::player::forms;
+    use crate::player::world::{self, TxKind};
+    use crate::ui::{BTN_SM, LessonCard, uid};
+
+    let i18n = use_i18n();
+    let play = use_play();
+    let write = use_play_mut();
+    let id = uid("wallet");
+    let node = node.map_or(play.student_untracked(), NodeId);
+    let node_name = Signal::derive(move || {
+        play.with(|s| {
+            s.world()
+                .config()
+                .nodes
+                .get(node.index())
+                .map(|n| n.name.clone())
+        })
+        .flatten()
+        .unwrap_or_default()
+    });
+    let book = Memo::new(move |_| play.with(world::NameBook::of).unwrap_or_default());
+    let accounts = Memo::new(move |_| {
+        book.with(|b| play.with(|s| world::account_rows(s.world(), node, b)))
+            .unwrap_or_default()
+    });
+    let pool = Memo::new(move |_| {
+        book.with(|b| play.with(|s| world::mempool_rows(s.world(), node, b)))
+            .unwrap_or_default()
+    });
+    let keys = Memo::new(move |_| {
+        play.with(|s| world::wallet_keys(s.world(), node))
+            .unwrap_or_default()
+    });
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::from("10"));
+    let fee = RwSignal::new(String::from("0"));
+    let nonce = RwSignal::new(String::new());
+    let new_name = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<Result<String, String>>);
+
+    let apply = move |built: Result<lessons::LessonAction, forms::FormError>| {
+        let outcome = match built {
+            Err(e) => Err(i18n.t(e.0).to_owned()),
+            Ok(action) => match write.apply(action) {
+                Ok(applied) => match applied.result {
+                    Ok(done) => Ok(crate::player::feedback::describe(&done)),
+                    Err(reason) => Err(format!("{} {reason}", i18n.t("lesson.refused"))),
+                },
+                Err(e) => Err(e),
+            },
+        };
+        result.set(Some(outcome));
+    };
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let sender = from.get_untracked();
+        let sender = if sender.is_empty() {
+            keys.get_untracked().first().cloned().unwrap_or_default()
+        } else {
+            sender
+        };
+        apply(forms::send(
+            node,
+            &sender,
+            &to.get_untracked(),
+            &amount.get_untracked(),
+            &fee.get_untracked(),
+            &nonce.get_untracked(),
+        ));
+    };
+    let rows = move || {
+        accounts
+            .get()
+            .into_iter()
+            .map(|a| {
+                view! {
+                    <tr>
+                        <td class=TD><span class=if a.in_wallet { "font-semibold" } else { "" }>{a.name}</span>{a.in_wallet.then_some(" 🔑")}</td>
+                        <td class=format!("{TD} font-mono text-xs")>{format!("{}…", &a.address[..10])}</td>
+                        <td class=format!("{TD} text-right tabular-nums font-semibold")>{a.balance}</td>
+                        <td class=format!("{TD} text-right tabular-nums")>{a.nonce}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let pending = move || {
+        let rows = pool.get();
+        if rows.is_empty() {
+            return view! { <p class="text-sm text-slate-600">{i18n.t("wallet.pool_empty")}</p> }
+                .into_any();
+        }
+        rows.into_iter()
+            .map(|p| {
+                let what = match p.kind {
+                    TxKind::Transfer { from, to, amount, nonce, .. } => format!("{from} → {to}: {amount} (nonce {nonce})"),
+                    TxKind::Coinbase { to, amount } => format!("+{amount} → {to}"),
+                    TxKind::Other(kind) => kind.to_owned(),
+                };
+                view! {
+                    <li class="flex flex-wrap justify-between gap-x-3 border-b border-slate-100 py-1.5 text-sm">
+                        <span class="text-slate-800">{what}</span>
+                        <span class="tabular-nums text-slate-700">{i18n.t_args("lesson_wallet.fee", &[("n", &p.fee.to_string())])}</span>
+                        <span class="font-mono text-xs text-slate-600">{format!("{}…", p.txid.short())}</span>
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let key_options = move || {
+        keys.get()
+            .into_iter()
+            .map(|k| view! { <option value=k.clone()>{k.clone()}</option> })
+            .collect_view()
+    };
+    let datalist = format!("{id}-names");
+    let names = move || {
+        book.with(world::NameBook::all)
+            .into_iter()
+            .map(|n| view! { <option value=n/> })
+            .collect_view()
+    };
+    let outcome = move || {
+        result.get().map(|r| match r {
+            Ok(text) => view! { <p data-role="wallet-result" class=format!("{OK} mt-3") role="status">{format!("{} {text}", i18n.t("lesson.accepted"))}</p> }.into_any(),
+            Err(text) => view! { <p data-role="wallet-result" class=format!("{BAD} mt-3") role="alert">{text}</p> }.into_any(),
+        })
+    };
+    view! {
+        <LessonCard name="wallet" title="wallet.title" suffix=node_name>
+            <div class="overflow-x-auto">
+                <table class=TABLE data-role="balances">
+                    <thead><tr>
+                        <th class=TH scope="col">{move || i18n.t("wallet.account")}</th>
+                        <th class=TH scope="col">{move || i18n.t("wallet.address")}</th>
+                        <th class=format!("{TH} text-right") scope="col">{move || i18n.t("wallet.balance")}</th>
+                        <th class=format!("{TH} text-right") scope="col">{move || i18n.t("wallet.nonce")}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p class=HINT>{move || i18n.t("lesson_wallet.balances_hint")}</p>
+            <form class="mt-4 grid gap-3 sm:grid-cols-2" on:submit=send>
+                <h4 class="text-sm font-semibold text-slate-800 sm:col-span-2">{move || i18n.t("wallet.send")}</h4>
+                <datalist id=datalist.clone()>{names}</datalist>
+                <div>
+                    <label for=format!("{id}-from") class=LABEL>{move || i18n.t("wallet.from")}</label>
+                    <select id=format!("{id}-from") data-role="send-from" class=SELECT
+                        prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev))>
+                        {key_options}
+                    </select>
+                </div>
+                <div>
+                    <label for=format!("{id}-to") class=LABEL>{move || i18n.t("wallet.to")}</label>
+                    <input id=format!("{id}-to") data-role="send-to" class=INPUT list=datalist autocomplete="off"
+                        prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+                </div>
+                <div>
+                    <label for=format!("{id}-amount") class=LABEL>{move || i18n.t("wallet.amount")}</label>
+                    <input id=format!("{id}-amount") data-role="send-amount" type="number" min="0" class=INPUT
+                        prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                </div>
+                <div>
+                    <label for=format!("{id}-fee") class=LABEL>{move || i18n.t("wallet.fee")}</label>
+                    <input id=format!("{id}-fee") data-role="send-fee" type="number" min="0" class=INPUT
+                        prop:value=move || fee.get() on:input=move |ev| fee.set(event_target_value(&ev))/>
+                </div>
+                <details class="sm:col-span-2 rounded-lg bg-slate-50 p-3 ring-1 ring-slate-200">
+                    <summary class="cursor-pointer text-sm font-semibold text-slate-800">{move || i18n.t("wallet.attacks")}</summary>
+                    <label for=format!("{id}-nonce") class=format!("{LABEL} mt-3")>{move || i18n.t("wallet.nonce_override")}</label>
+                    <input id=format!("{id}-nonce") data-role="send-nonce" type="number" min="0" class=format!("{INPUT} max-w-xs")
+                        placeholder=move || i18n.t("lesson_wallet.nonce_next")
+                        prop:value=move || nonce.get() on:input=move |ev| nonce.set(event_target_value(&ev))/>
+                </details>
+                <div class="sm:col-span-2">
+                    <button type="submit" data-role="send-button" class=BTN disabled=move || keys.with(Vec::is_empty)>{move || i18n.t("wallet.sign_send")}</button>
+                </div>
+            </form>
+            {outcome}
+            <form class="mt-4 flex flex-wrap items-end gap-2"
+                on:submit=move |ev| { ev.prevent_default(); apply(forms::create_key(node, &new_name.get_untracked())); }>
+                <div class="min-w-0 flex-1">
+                    <label for=format!("{id}-new") class=LABEL>{move || i18n.t("lesson_keys.new_name")}</label>
+                    <input id=format!("{id}-new") data-role="key-name" class=INPUT autocomplete="off"
+                        prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit" data-role="key-create" class=BTN2>{move || i18n.t("lesson_keys.create")}</button>
+            </form>
+            <div class="mt-5 flex flex-wrap items-center justify-between gap-2">
+                <h4 class="text-sm font-semibold text-slate-800">{move || i18n.t("wallet.pool")}</h4>
+                <button type="button" class=BTN_SM data-role="mine" on:click=move |_| apply(Ok(forms::mine(node)))>
+                    {move || i18n.t_args("lesson.mine_on", &[("node", &node_name.get())])}
+                </button>
+            </div>
+            <ul data-role="pool">{pending}</ul>
+        </LessonCard>
+    }
+}

@@ -7,9 +7,11 @@
 //! browser-check bench <webdriver url> <site url>
 //! ```
 //!
-//! `e2e` does what a student does in each view and saves a screenshot of
-//! every main view; `bench` runs the app's benchmark page and prints its
-//! results as `BENCH <name> <number>` lines.
+//! `e2e` does what a student does in each view and in the lessons, and
+//! saves a screenshot of every main view, the lesson list and lesson pages;
+//! it saves the transcript it exports under `<screenshots>/transcripts/`
+//! for the xtask to grade with `grader lesson`. `bench` runs the app's
+//! benchmark page and prints its results as `BENCH <name> <number>` lines.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -178,8 +180,237 @@ async fn step(name: &str) {
     println!("e2e: {name}");
 }
 
+/// An attribute of the first element matching `css` (`None`: no element or
+/// no attribute).
+async fn attr_of(c: &Client, css: &str, name: &str) -> Option<String> {
+    c.find(Locator::Css(css))
+        .await
+        .ok()?
+        .attr(name)
+        .await
+        .ok()?
+}
+
+/// Waits until `css`'s attribute `name` is `value`.
+async fn wait_attr(c: &Client, css: &str, name: &str, value: &str, seconds: u64) -> Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+    loop {
+        let now = attr_of(c, css, name).await;
+        if now.as_deref() == Some(value) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("`{css}` should have {name}={value:?} within {seconds} s; it has {now:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn click(c: &Client, css: &str) -> Result<()> {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("`{css}` did not appear"))?
+        .click()
+        .await
+        .with_context(|| format!("could not click `{css}`"))?;
+    Ok(())
+}
+
+/// Fetches `url` in the page (a relative address or a blob URL) as text.
+async fn fetch_in_page(c: &Client, url: &str) -> Result<String> {
+    let text = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             fetch(arguments[0]).then(r => r.text()).then(done, e => done('ERROR ' + e));",
+            vec![json!(url)],
+        )
+        .await?;
+    let text = text.as_str().unwrap_or_default().to_owned();
+    ensure!(
+        !text.starts_with("ERROR "),
+        "could not fetch {url} in the page: {text}"
+    );
+    Ok(text)
+}
+
+/// What the lesson steps of the e2e need from the course, read from the
+/// bundle the page fetched (no lesson is named in this code).
+struct CoursePlan {
+    /// The first lesson: its id and the text its first step's solution hashes.
+    first: (String, String),
+    /// A lesson with a step solved by one `mine` on the student's node, that
+    /// shows a view with a mine button: its id, zh-CN title, the step.
+    mining: (String, String, usize),
+}
+
+fn plan(bundle: &Value) -> Result<CoursePlan> {
+    let lessons = bundle["lessons"]
+        .as_array()
+        .context("the bundle has no lessons")?;
+    let first = lessons.first().context("the bundle has no lessons")?;
+    let first_id = first["id"]
+        .as_str()
+        .context("a lesson without an id")?
+        .to_owned();
+    let action = &first["steps"][0]["solution"][0];
+    ensure!(
+        action["action"] == "hash",
+        "the e2e expects the first lesson's first step to be solved by a hash action; it is {action}"
+    );
+    let input = action["input"].as_str().unwrap_or_default().to_owned();
+    let mut mining = None;
+    'find: for lesson in lessons {
+        let student = lesson["start"]["student"].as_u64().unwrap_or(0);
+        for (k, step) in lesson["steps"].as_array().into_iter().flatten().enumerate() {
+            let solution = step["solution"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let mines = matches!(solution, [a] if a["action"] == "mine" && a["node"].as_u64() == Some(student));
+            let has_button = step["views"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|v| v["view"] == "block" && v.get("node").is_none_or(Value::is_null));
+            if mines && has_button {
+                let id = lesson["id"].as_str().unwrap_or_default().to_owned();
+                let zh = lesson["text"]["zh-CN"]["title"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                mining = Some((id, zh, k));
+                break 'find;
+            }
+        }
+    }
+    Ok(CoursePlan {
+        first: (first_id, input),
+        mining: mining.context("no lesson has a step solved by one `mine` with a block view")?,
+    })
+}
+
+/// The lesson part of the end-to-end run: the list, the first lesson, the
+/// mining lesson, a reload, Chinese, and the exported transcript.
+async fn lessons(c: &Client, site: &str, shots: &Path) -> Result<()> {
+    step("lessons: the list, reached from the navigation").await;
+    open(c, site, "").await?;
+    click(c, "#nav-lessons").await?;
+    text_of(c, "#lesson-list").await?;
+    let meta = attr_of(c, "meta[name=chainlab-course]", "content")
+        .await
+        .context("the page has no course <meta>")?;
+    let bundle: Value = serde_json::from_str(&fetch_in_page(c, &meta).await?)
+        .context("the course bundle is not JSON")?;
+    let plan = plan(&bundle)?;
+    shot(c, shots, "lessons").await?;
+
+    step("lessons: the first lesson, an objective ticks").await;
+    click(c, "#lesson-list li:first-child .lesson-link").await?;
+    text_of(c, "#objectives").await?;
+    let (first, input) = &plan.first;
+    ensure!(
+        c.current_url()
+            .await?
+            .as_str()
+            .ends_with(&format!("#/lesson/{first}")),
+        "the first card did not open lesson {first}"
+    );
+    wait_attr(c, "#objectives li", "data-done", "false", 10).await?;
+    type_into(c, "[data-role=hash-input]", input).await?;
+    click(c, "[data-role=hash-button]").await?;
+    wait_attr(c, "#objectives li", "data-done", "true", 10).await?;
+    wait_text(c, "#feedback", "Accepted", 10).await?;
+    shot(c, shots, "lesson").await?;
+
+    let (mining, mining_zh, k) = &plan.mining;
+    step(&format!("lessons: mine in lesson {mining}, step {}", k + 1)).await;
+    c.goto(&format!("{site}#/lesson/{mining}")).await?;
+    click(c, &format!("#step-tab-{k}")).await?;
+    wait_attr(c, "#step-panel", "data-step", &k.to_string(), 10).await?;
+    wait_attr(c, "#objectives li", "data-done", "false", 10).await?;
+    click(c, "[data-view=block] [data-role=mine]").await?;
+    wait_attr(c, "#objectives li", "data-done", "true", 20).await?;
+    wait_text(c, "[data-view=block] [data-role=block-height]", "1", 10).await?;
+    shot(c, shots, "lesson-mining").await?;
+
+    step("lessons: reload, the progress is kept").await;
+    c.refresh().await?;
+    click(c, &format!("#step-tab-{k}")).await?;
+    wait_attr(c, &format!("#step-tab-{k}"), "data-done", "true", 20).await?;
+    wait_attr(c, "#objectives li", "data-done", "true", 10).await?;
+    open(c, site, "lessons").await?;
+    let card = format!("#lesson-list li[data-lesson=\"{first}\"] .lesson-status");
+    let status = text_of(c, &card).await?;
+    ensure!(
+        status.contains(" of "),
+        "lesson {first} shows {status:?} after a reload"
+    );
+
+    step("lessons: Chinese, by the switch and by ?lang=zh-CN").await;
+    c.goto(&format!("{site}#/lesson/{mining}")).await?;
+    text_of(c, "#objectives").await?;
+    click(c, "#lang-zh-CN").await?;
+    wait_text(c, "main h1", mining_zh, 10).await?;
+    let href = attr_of(c, "#book-link", "href").await.unwrap_or_default();
+    ensure!(
+        href == format!("book/zh-CN/{mining}.html"),
+        "the book link is {href:?}"
+    );
+    shot(c, shots, "lesson-zh").await?;
+    click(c, "#lang-en").await?;
+    wait_text(c, "#lang-en[aria-pressed=true]", "English", 10).await?;
+    c.goto(&format!("{site}#/lesson/{mining}?lang=zh-CN"))
+        .await?;
+    wait_text(c, "main h1", mining_zh, 10).await?;
+    click(c, "#lang-en").await?;
+
+    step("lessons: export the transcript").await;
+    click(c, "#export-transcript").await?;
+    let link = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#transcript-file"))
+        .await
+        .context("no transcript link after the export")?;
+    let name = link.attr("download").await?.unwrap_or_default();
+    ensure!(
+        name == format!("{mining}.json"),
+        "the transcript file is named {name:?}"
+    );
+    let href = link
+        .attr("href")
+        .await?
+        .context("the transcript link has no address")?;
+    let transcript = fetch_in_page(c, &href).await?;
+    let parsed: Value = serde_json::from_str(&transcript).context("the transcript is not JSON")?;
+    ensure!(
+        parsed["lesson"] == json!(mining),
+        "the transcript is for {}",
+        parsed["lesson"]
+    );
+    let dir = shots.join("transcripts");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(&name);
+    std::fs::write(&path, &transcript)?;
+    println!(
+        "e2e: transcript of lesson {mining} saved to {}",
+        path.display()
+    );
+
+    step("lessons: phone-sized lesson page").await;
+    c.set_window_size(390, 844).await?;
+    c.goto(&format!("{site}#/lesson/{first}")).await?;
+    text_of(c, "#objectives").await?;
+    shot(c, shots, "phone-lesson").await?;
+    c.set_window_size(1280, 900).await?;
+    Ok(())
+}
+
 async fn e2e(c: Client, site: &str, shots: &Path) -> Result<Client> {
     std::fs::create_dir_all(shots)?;
+    let _ = std::fs::remove_dir_all(shots.join("transcripts"));
     c.goto(site).await?;
     c.execute("localStorage.clear()", vec![]).await?;
     open(&c, site, "").await?;
@@ -299,6 +530,8 @@ async fn e2e(c: Client, site: &str, shots: &Path) -> Result<Client> {
     open(&c, site, "").await?;
     shot(&c, shots, "phone-home").await?;
     c.set_window_size(1280, 900).await?;
+
+    lessons(&c, site, shots).await?;
 
     step("corrupted storage: a notice, not a blank page").await;
     c.execute(
