@@ -26,6 +26,12 @@ impl PlayRead {
         self.session.with(|s| s.as_ref().map(f))
     }
 
+    /// Runs `f` over the session without tracking (for timers and event
+    /// handlers).
+    pub fn with_untracked<R>(self, f: impl FnOnce(&Session) -> R) -> Option<R> {
+        self.session.with_untracked(|s| s.as_ref().map(f))
+    }
+
     /// Whether a session is being played (tracked).
     pub fn is_playing(self) -> bool {
         self.session.with(Option::is_some)

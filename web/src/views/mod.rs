@@ -1,14 +1,23 @@
 //! The views, one component each, and the registry that names them.
 
 pub mod bench;
+pub mod bft;
 pub mod block;
+pub mod blocktree;
+pub mod bridge;
 pub mod chain;
+pub mod contract;
+pub mod events;
 pub mod hash;
 pub mod home;
 pub mod keys;
+pub mod mempool;
 pub mod merkle;
 pub mod miner_panel;
+pub mod network;
+pub mod playground;
 pub mod wallet;
+pub mod world_kit;
 
 pub use bench::BenchView;
 pub use block::BlockView;
@@ -20,13 +29,27 @@ pub use merkle::MerkleView;
 pub use miner_panel::MinerPanel;
 pub use wallet::WalletView;
 
+pub use bft::BftView;
+pub use blocktree::BlocktreeView;
+pub use bridge::{BridgeView, IslandsHandle};
+pub use contract::ContractView;
+pub use events::EventsView;
+pub use mempool::MempoolView;
+pub use network::NetworkView;
+pub use playground::{IslandsPlayground, Playground};
+
+use crate::labs::playground::WorldKind;
+use crate::ui::ViewHeader;
+
 use leptos::prelude::*;
 
 use crate::registry::{ViewSettings, ViewSpec};
 
-/// Every view by name, in navigation order. Lessons name views from here;
-/// the multi-node views (`network`, `blocktree`, `bft`) and the lesson
-/// player join this table when the world is available.
+/// Every view by name, in navigation order. Lessons name views from here.
+/// The world views (`network` … `bridge`, `group: World`) open over a
+/// playground world (see [`playground`]); their route settings mirror
+/// `lessons::View`'s (`#/network?controls=0`, `#/blocktree?node=2`,
+/// `#/events?kinds=reorg,block_produced`, `#/contract?name=htlc`).
 pub static REGISTRY: &[ViewSpec] = &[
     ViewSpec {
         name: "hash",
@@ -75,6 +98,125 @@ pub static REGISTRY: &[ViewSpec] = &[
         in_nav: true,
         needs_world: false,
         render: |_| view! { <WalletView/> }.into_any(),
+    },
+    ViewSpec {
+        name: "network",
+        title_key: "network.title",
+        summary_key: "network.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let show_messages = settings.get("show_messages") != Some("0");
+            let controls = settings.get("controls") != Some("0");
+            view! {
+                <ViewHeader title="network.title" intro="network.intro"/>
+                <Playground kind=WorldKind::Pow><NetworkView show_messages controls/></Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "blocktree",
+        title_key: "blocktree.title",
+        summary_key: "blocktree.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let node = settings.u32("node");
+            view! {
+                <ViewHeader title="blocktree.title" intro="blocktree.intro"/>
+                <Playground kind=WorldKind::Pow>
+                    <NetworkView show_messages=true controls=true/>
+                    <BlocktreeView node/>
+                </Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "events",
+        title_key: "events.title",
+        summary_key: "events.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let kinds: Vec<String> = settings
+                .get("kinds")
+                .map(|k| {
+                    k.split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            view! {
+                <ViewHeader title="events.title" intro="events.intro"/>
+                <Playground kind=WorldKind::Pow><EventsView kinds/></Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "mempool",
+        title_key: "mempool.title",
+        summary_key: "mempool.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let node = settings.u32("node");
+            view! {
+                <ViewHeader title="mempool.title" intro="mempool.intro"/>
+                <Playground kind=WorldKind::Pow><MempoolView node/></Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "bft",
+        title_key: "bft.title",
+        summary_key: "bft.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let node = settings.u32("node");
+            view! {
+                <ViewHeader title="bft.title" intro="bft.intro"/>
+                <Playground kind=WorldKind::Bft>
+                    <BftView node/>
+                    <NetworkView show_messages=true controls=true/>
+                </Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "contract",
+        title_key: "contract.title",
+        summary_key: "contract.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let name = settings.get("name").unwrap_or_default().to_owned();
+            view! {
+                <ViewHeader title="contract.title" intro="contract.intro"/>
+                <Playground kind=WorldKind::Pow><ContractView name/></Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "bridge",
+        title_key: "bridge.title",
+        summary_key: "bridge.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |_| {
+            view! {
+                <ViewHeader title="bridge.title" intro="bridge.intro"/>
+                <IslandsPlayground><BridgeView/></IslandsPlayground>
+            }
+            .into_any()
+        },
     },
     ViewSpec {
         name: "bench",
