@@ -40,7 +40,7 @@ impl WorldKind {
 
     fn config(self) -> WorldConfig {
         let mut c = match self {
-            WorldKind::Pow => WorldConfig::pow(4, 10, 100),
+            WorldKind::Pow => WorldConfig::pow(4, 12, 100),
             WorldKind::Bft => WorldConfig::bft(4),
         };
         c.network.link = LinkConfig {

@@ -151,7 +151,7 @@ pub fn BftView(
                 {i18n.t_args("bft.quorum", &[("n", &t.n.to_string()), ("f", &t.f.to_string()), ("q", &t.quorum.to_string())])}
             </p>
             {decided}
-            <div class="mt-3 overflow-x-auto">
+            <div class="mt-3 overflow-x-auto" tabindex="0" role="region" aria-label=i18n.t("bft.caption")>
                 <table id="bft-rounds" class=TABLE>
                     <caption class="sr-only">{i18n.t("bft.caption")}</caption>
                     <thead><tr>
@@ -164,7 +164,7 @@ pub fn BftView(
             </div>
             <h3 class="mt-4 text-sm font-semibold text-slate-900">{i18n.t("bft.timers")}</h3>
             <ul class="mt-1 space-y-0.5">{timers}</ul>
-            <div class="mt-4 overflow-x-auto">
+            <div class="mt-4 overflow-x-auto" tabindex="0" role="region" aria-label=i18n.t("bft.nodes")>
                 <table id="bft-nodes" class=TABLE>
                     <caption class="mb-1 text-left text-sm font-semibold text-slate-900">{i18n.t("bft.nodes")}</caption>
                     <thead><tr>

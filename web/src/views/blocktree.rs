@@ -163,7 +163,7 @@ pub fn BlocktreeView(
             </div>
             {move || if read.is_playing() { ().into_any() } else { view! { <NoWorld/> }.into_any() }}
             <div class="mt-3">{summary}</div>
-            <div class="mt-3 overflow-x-auto rounded-lg bg-slate-50 p-2">{svg}</div>
+            <div class="mt-3 overflow-x-auto rounded-lg bg-slate-50 p-2" tabindex="0" role="region" aria-label=move || i18n.t("blocktree.svg_label")>{svg}</div>
             <ul class="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700">
                 <li class="flex items-center gap-1.5"><span class="inline-block h-3 w-5 rounded bg-indigo-700"></span>{move || i18n.t("blocktree.canonical")}</li>
                 <li class="flex items-center gap-1.5"><span class="inline-block h-3 w-5 rounded bg-slate-100 ring-1 ring-slate-500"></span>{move || i18n.t("blocktree.side")}</li>

@@ -302,7 +302,7 @@ pub fn ContractView(
                     <button type="button" id="contract-call" class=format!("{BTN} mt-3") on:click=call>{move || i18n.t("contract.call")}</button>
                     <p class=format!("{MONO} mt-2 text-xs")>{move || contract.get()}</p>
                     <h3 class="mt-4 text-sm font-semibold text-slate-900">{move || i18n.t("contract.storage")}</h3>
-                    <div class="mt-1 overflow-x-auto">{storage_table}</div>
+                    <div class="mt-1 overflow-x-auto" tabindex="0" role="region" aria-label=move || i18n.t("contract.storage")>{storage_table}</div>
                 </div>
             </div>
             <StatusLine status id="contract-status"/>

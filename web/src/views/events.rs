@@ -85,7 +85,7 @@ pub fn EventsView(
                 </div>
             </div>
             {move || if read.is_playing() { ().into_any() } else { view! { <NoWorld/> }.into_any() }}
-            <div class="max-h-[32rem] overflow-y-auto">{list}</div>
+            <div class="max-h-[32rem] overflow-y-auto" tabindex="0" role="region" aria-label=move || i18n.t("events.title")>{list}</div>
         </section>
     }
 }

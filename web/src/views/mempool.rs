@@ -78,7 +78,7 @@ pub fn MempoolView(
             .collect_view();
         Some(view! {
             <p class="text-sm text-slate-700">{i18n.t_args("mempool.count", &[("n", &p.rows.len().to_string()), ("capacity", &p.capacity.to_string())])}</p>
-            <div class="mt-2 overflow-x-auto">
+            <div class="mt-2 overflow-x-auto" tabindex="0" role="region" aria-label=i18n.t("mempool.caption")>
                 <table id="mempool-table" class=TABLE>
                     <caption class="sr-only">{i18n.t("mempool.caption")}</caption>
                     <thead><tr>

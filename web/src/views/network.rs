@@ -201,7 +201,7 @@ pub fn NetworkView(
                     let colour = kind_colour(m.kind);
                     let opacity = if m.lost { (1.0 - m.progress).max(0.15) } else { 1.0 };
                     view! {
-                        <g class="net-msg" opacity=opacity.to_string()>
+                        <g class="net-msg" opacity=opacity.to_string() pointer-events="none">
                             <title>{format!("{} → {}: {}", m.from.0, m.to.0, m.summary)}</title>
                             <circle cx=m.x.to_string() cy=m.y.to_string() r="7" fill=colour stroke="white" stroke-width="1.5"/>
                         </g>
@@ -479,7 +479,7 @@ fn NetworkControls(
             })
             .collect_view();
         view! {
-            <div class="mt-4 overflow-x-auto">
+            <div class="mt-4 overflow-x-auto" tabindex="0" role="region" aria-label=i18n.t("network.nodes")>
                 <table class="w-full text-left">
                     <caption class="mb-1 text-left text-sm font-semibold text-slate-800">{i18n.t("network.nodes")}</caption>
                     <thead><tr class="text-xs text-slate-600">
