@@ -54,11 +54,11 @@ impl WorldKind {
         c.funds = vec![
             Fund {
                 name: "alice".into(),
-                amount: Amount::new(10_000),
+                amount: Amount::new(1_000_000),
             },
             Fund {
                 name: "bob".into(),
-                amount: Amount::new(5_000),
+                amount: Amount::new(500_000),
             },
         ];
         for n in &mut c.nodes {
