@@ -132,7 +132,7 @@ fn Header(current: Memo<String>) -> impl IntoView {
             .map_or_else(|| i18n.t("app.nav"), |spec| i18n.t(spec.title_key))
     };
     let links = view! {
-        <div class="hidden items-center gap-1 md:flex">
+        <div class="hidden flex-wrap items-center gap-1 md:flex">
             <span class="px-1 text-xs font-semibold uppercase tracking-wide text-slate-600">{move || i18n.t("nav.labs")}</span>
             {group(false, true)}
             <span class="ml-2 border-l border-slate-200 px-2 text-xs font-semibold uppercase tracking-wide text-slate-600">{move || i18n.t("nav.world")}</span>

@@ -363,7 +363,17 @@ async fn world_views(c: &Client, site: &str, shots: &Path) -> Result<()> {
     shot(c, shots, "network").await?;
     c.find(Locator::Css("#net-play")).await?.click().await?;
     c.find(Locator::Css("#net-link-0-1")).await?.click().await?;
-    wait_text(c, "#net-toggle-0-1", "Restore", 10).await?;
+    wait_text(c, "#net-status", "Done", 10).await?;
+    let label = c
+        .find(Locator::Css("#net-link-0-1"))
+        .await?
+        .attr("aria-label")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        label.contains(": cut"),
+        "clicking the link did not cut it: {label}"
+    );
     c.find(Locator::Css("#net-group-0")).await?.click().await?;
     c.find(Locator::Css("#net-group-1")).await?.click().await?;
     c.find(Locator::Css("#net-partition"))
