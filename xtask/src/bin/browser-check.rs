@@ -331,6 +331,25 @@ async fn e2e(c: Client, site: &str, shots: &Path, axe: Option<String>) -> Result
     Ok(c)
 }
 
+/// Scrolls `css` to the middle of the window (clear of the sticky header)
+/// and clicks it.
+async fn press(c: &Client, css: &str) -> Result<()> {
+    let element = c
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("`{css}` is not on the page"))?;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center', inline: 'center'});",
+        vec![serde_json::to_value(&element)?],
+    )
+    .await?;
+    element
+        .click()
+        .await
+        .with_context(|| format!("could not click `{css}`"))?;
+    Ok(())
+}
+
 /// Waits until `css` matches at least `n` elements.
 async fn wait_count(c: &Client, css: &str, n: usize, seconds: u64) -> Result<usize> {
     let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
@@ -355,14 +374,14 @@ async fn wait_count(c: &Client, css: &str, n: usize, seconds: u64) -> Result<usi
 async fn world_views(c: &Client, site: &str, shots: &Path) -> Result<()> {
     step("network: play, cut a link, split and heal").await;
     open(c, site, "network").await?;
-    c.find(Locator::Css("#net-play")).await?.click().await?;
+    press(c, "#net-play").await?;
     // Messages appear as blocks and transactions travel.
     wait_count(c, "#net-svg .net-msg", 1, 60)
         .await
         .context("no message was drawn in flight while playing")?;
     shot(c, shots, "network").await?;
-    c.find(Locator::Css("#net-play")).await?.click().await?;
-    c.find(Locator::Css("#net-link-0-1")).await?.click().await?;
+    press(c, "#net-play").await?;
+    press(c, "#net-link-0-1").await?;
     wait_text(c, "#net-status", "Done", 10).await?;
     let label = c
         .find(Locator::Css("#net-link-0-1"))
@@ -374,25 +393,22 @@ async fn world_views(c: &Client, site: &str, shots: &Path) -> Result<()> {
         label.contains(": cut"),
         "clicking the link did not cut it: {label}"
     );
-    c.find(Locator::Css("#net-group-0")).await?.click().await?;
-    c.find(Locator::Css("#net-group-1")).await?.click().await?;
-    c.find(Locator::Css("#net-partition"))
-        .await?
-        .click()
-        .await?;
+    press(c, "#net-group-0").await?;
+    press(c, "#net-group-1").await?;
+    press(c, "#net-partition").await?;
     wait_text(c, "#net-status", "Done", 10).await?;
-    c.find(Locator::Css("#net-mine-0")).await?.click().await?;
-    c.find(Locator::Css("#net-mine-2")).await?.click().await?;
-    c.find(Locator::Css("#net-mine-2")).await?.click().await?;
-    c.find(Locator::Css("#net-idle")).await?.click().await?;
+    press(c, "#net-mine-0").await?;
+    press(c, "#net-mine-2").await?;
+    press(c, "#net-mine-2").await?;
+    press(c, "#net-idle").await?;
     wait_text(c, "#net-agree", "no", 10).await?;
     shot(c, shots, "network-partitioned").await?;
 
     step("blocktree: the fork, then the reorg after healing").await;
     open(c, site, "blocktree").await?;
-    c.find(Locator::Css("#net-heal")).await?.click().await?;
-    c.find(Locator::Css("#net-mine-2")).await?.click().await?;
-    c.find(Locator::Css("#net-idle")).await?.click().await?;
+    press(c, "#net-heal").await?;
+    press(c, "#net-mine-2").await?;
+    press(c, "#net-idle").await?;
     wait_text(c, "#bt-reorg", "reorganisation", 20).await?;
     wait_count(c, "#bt-svg .bt-block", 4, 10).await?;
     shot(c, shots, "blocktree").await?;
@@ -410,26 +426,20 @@ async fn world_views(c: &Client, site: &str, shots: &Path) -> Result<()> {
     step("mempool: fee order and replace-by-fee").await;
     open(c, site, "mempool").await?;
     type_into(c, "#mempool-nonce", "5").await?;
-    c.find(Locator::Css("#mempool-send")).await?.click().await?;
+    press(c, "#mempool-send").await?;
     wait_text(c, "#mempool-status", "Refused", 10).await?;
     shot(c, shots, "mempool").await?;
 
     step("contract: deploy, call, gas").await;
     open(c, site, "contract").await?;
-    c.find(Locator::Css("#contract-deploy"))
-        .await?
-        .click()
-        .await?;
+    press(c, "#contract-deploy").await?;
     wait_text(c, "#contract-receipts", "gas used", 20).await?;
     c.find(Locator::Css("#contract-function"))
         .await?
         .select_by_value("mint")
         .await?;
     type_into(c, "#contract-args", "@bob, 5").await?;
-    c.find(Locator::Css("#contract-call"))
-        .await?
-        .click()
-        .await?;
+    press(c, "#contract-call").await?;
     wait_text(c, "#contract-receipts", "Minted(", 20).await?;
     wait_text(c, "#contract-storage", "supply", 10).await?;
     shot(c, shots, "contract").await?;
@@ -437,32 +447,20 @@ async fn world_views(c: &Client, site: &str, shots: &Path) -> Result<()> {
     step("bft: rounds and a decision").await;
     open(c, site, "bft").await?;
     type_into(c, "#net-advance-ms", "2500").await?;
-    c.find(Locator::Css("#net-advance")).await?.click().await?;
+    press(c, "#net-advance").await?;
     wait_text(c, "#bft-decided", "certificate", 20).await?;
     shot(c, shots, "bft").await?;
 
     step("bridge: lock on A, relay, mint on B").await;
     open(c, site, "bridge").await?;
-    c.find(Locator::Css("#bridge-lock")).await?.click().await?;
+    press(c, "#bridge-lock").await?;
     for _ in 0..4 {
-        c.find(Locator::Css("#bridge-mine-0"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("#bridge-advance"))
-            .await?
-            .click()
-            .await?;
+        press(c, "#bridge-mine-0").await?;
+        press(c, "#bridge-advance").await?;
     }
     for _ in 0..3 {
-        c.find(Locator::Css("#bridge-mine-1"))
-            .await?
-            .click()
-            .await?;
-        c.find(Locator::Css("#bridge-advance"))
-            .await?
-            .click()
-            .await?;
+        press(c, "#bridge-mine-1").await?;
+        press(c, "#bridge-advance").await?;
     }
     wait_text(c, "#bridge-supply-0", "bob: 40", 20).await?;
     shot(c, shots, "bridge").await?;
@@ -473,7 +471,7 @@ async fn world_views(c: &Client, site: &str, shots: &Path) -> Result<()> {
     shot(c, shots, "phone-network").await?;
     open(c, site, "contract").await?;
     shot(c, shots, "phone-contract").await?;
-    c.find(Locator::Css("#nav-menu")).await?.click().await?;
+    press(c, "#nav-menu").await?;
     shot(c, shots, "phone-menu").await?;
     c.set_window_size(1280, 900).await?;
     Ok(())
