@@ -175,7 +175,7 @@ pub fn ContractView(
             .with(|s| receipts(s.world(), s.student(), 20))
             .unwrap_or_default();
         if rows.is_empty() {
-            return view! { <p class="text-sm text-slate-600">{i18n.t("contract.no_receipts")}</p> }.into_any();
+            return view! { <li class="text-sm text-slate-600">{i18n.t("contract.no_receipts")}</li> }.into_any();
         }
         rows.into_iter()
             .map(|r| {
