@@ -44,6 +44,14 @@ pub fn ContractView(
     } else {
         String::new()
     });
+    if contract.get_untracked().is_empty()
+        && let Some((last, _)) = read
+            .with_untracked(|s| deployed(s.world(), s.student()))
+            .and_then(|d| d.last().cloned())
+    {
+        // Coming back to the view: open the contract deployed last.
+        contract.set(last);
+    }
     let function = RwSignal::new(String::new());
     let call_args = RwSignal::new(String::new());
     let call_value = RwSignal::new(String::new());
