@@ -454,6 +454,15 @@ impl Chain {
         self.orphans.values().flatten().any(|b| b.hash() == *hash)
     }
 
+    /// The orphans held (blocks whose parent has not arrived), as (hash,
+    /// missing parent, height), by parent then arrival.
+    pub fn orphans(&self) -> Vec<(BlockHash, BlockHash, u64)> {
+        self.orphans
+            .iter()
+            .flat_map(|(parent, blocks)| blocks.iter().map(|b| (b.hash(), *parent, b.height())))
+            .collect()
+    }
+
     /// Whether the block was found invalid.
     pub fn is_invalid(&self, hash: &BlockHash) -> bool {
         self.invalid.contains(hash)

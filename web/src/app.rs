@@ -153,15 +153,74 @@ fn Header(current: Memo<String>) -> impl IntoView {
     let lessons_link = nav_link(i18n, LESSONS_ROUTE, "nav.lessons", move || {
         current.with(|c| PlayerRoute::parse(c).is_some())
     });
-    let links = REGISTRY
-        .iter()
-        .filter(|spec| spec.in_nav)
-        .map(|spec| {
-            nav_link(i18n, spec.name, spec.title_key, move || {
-                current.get() == spec.name
-            })
-        })
-        .collect_view();
+    // Two groups: the single-chain labs and the world views. Wide screens
+    // show both in a row; phones get a "Views" menu that opens a grid.
+    let link = move |spec: &'static crate::registry::ViewSpec, wide: bool| {
+        let href = format!("#/{}", spec.name);
+        let active = move || current.get() == spec.name;
+        let base = if wide {
+            "whitespace-nowrap rounded-lg px-3 py-2 text-sm"
+        } else {
+            "block rounded-lg px-3 py-2 text-sm"
+        };
+        view! {
+            <a href=href
+                aria-current=move || active().then_some("page")
+                class=move || if active() {
+                    format!("{base} bg-indigo-600 font-semibold text-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600")
+                } else {
+                    format!("{base} font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600")
+                }>
+                {move || i18n.t(spec.title_key)}
+            </a>
+        }
+    };
+    let group = move |world: bool, wide: bool| {
+        REGISTRY
+            .iter()
+            .filter(move |spec| spec.in_nav && spec.needs_world == world)
+            .map(move |spec| link(spec, wide))
+            .collect_view()
+    };
+    let menu_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        current.track();
+        menu_open.set(false);
+    });
+    let current_title = move || {
+        crate::views::find(&current.get())
+            .map_or_else(|| i18n.t("app.nav"), |spec| i18n.t(spec.title_key))
+    };
+    let links = view! {
+        <div class="hidden flex-wrap items-center gap-1 md:flex">
+            <span class="px-1 text-xs font-semibold uppercase tracking-wide text-slate-600">{move || i18n.t("nav.labs")}</span>
+            {group(false, true)}
+            <span class="ml-2 border-l border-slate-200 px-2 text-xs font-semibold uppercase tracking-wide text-slate-600">{move || i18n.t("nav.world")}</span>
+            {group(true, true)}
+        </div>
+        <details class="order-last w-full md:hidden" prop:open=move || menu_open.get()
+            on:toggle=move |ev| {
+                use wasm_bindgen::JsCast;
+                if let Some(d) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+                    menu_open.set(d.open());
+                }
+            }>
+            <summary id="nav-menu" class="flex cursor-pointer items-center justify-between rounded-lg bg-slate-100 px-3 py-2 text-sm font-semibold text-slate-900">
+                <span>{move || i18n.t("app.nav")}" · "{current_title}</span>
+                <span aria-hidden="true">"▾"</span>
+            </summary>
+            <div class="mt-2 grid gap-3 sm:grid-cols-2">
+                <div>
+                    <p class="px-3 text-xs font-semibold uppercase tracking-wide text-slate-600">{move || i18n.t("nav.labs")}</p>
+                    <div class="grid grid-cols-2 gap-1">{group(false, false)}</div>
+                </div>
+                <div>
+                    <p class="px-3 text-xs font-semibold uppercase tracking-wide text-slate-600">{move || i18n.t("nav.world")}</p>
+                    <div class="grid grid-cols-2 gap-1">{group(true, false)}</div>
+                </div>
+            </div>
+        </details>
+    };
     let book = view! {
         <a href=BOOK_INDEX id="nav-book"
             class="whitespace-nowrap rounded-lg px-3 py-2 text-sm font-medium text-slate-700 underline decoration-slate-300 underline-offset-4 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
@@ -196,7 +255,7 @@ fn Header(current: Memo<String>) -> impl IntoView {
                     </span>
                     "ChainLab"
                 </a>
-                <nav aria-label=move || i18n.t("app.nav") class="order-3 -mx-1 flex w-full gap-1 overflow-x-auto px-1 pb-1 md:order-none md:w-auto md:flex-1">
+                <nav aria-label=move || i18n.t("app.nav") class="order-3 flex w-full flex-wrap items-center gap-1 md:order-none md:w-auto md:flex-1">
                     {lessons_link}
                     {links}
                     {book}

@@ -9,30 +9,97 @@
 //! so it reaches `Session::apply` and so the transcript and the objectives.
 //! The session is not `Send` (a world holds its engines as trait objects),
 //! so it lives in local (single-threaded) reactive storage.
+//!
+//! On connected chains a view may show another chain than the student's
+//! (a lesson's `chain` setting). [`OnChain`] scopes the views inside it to
+//! a chain: their [`PlayRead`] hands them a [`Scene`] whose `world()` is
+//! that chain's world, and their [`PlayWrite::apply`] sends a world action
+//! to that chain (as `op = "on"`). Views need not know about chains.
 
+use std::ops::Deref;
+
+use leptos::context::Provider;
 use leptos::prelude::*;
 use lessons::{Applied, LessonAction, Session};
+use sandbox_chain::world::islands::IslandsAction;
+use sandbox_chain::world::{Action, NodeId, World};
 
 use crate::player::feedback::Feedback;
+
+/// The chain the views inside an [`OnChain`] show (`None`: the student's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChainScope(pub Option<usize>);
+
+/// The session as one view sees it: the session itself (through `Deref`),
+/// but `world()` and `student()` of the view's chain.
+pub struct Scene<'a> {
+    session: &'a Session,
+    chain: Option<usize>,
+}
+
+impl<'a> Scene<'a> {
+    /// A scene of `session` showing `chain` (`None`: the student's chain).
+    pub fn new(session: &'a Session, chain: Option<usize>) -> Self {
+        Scene { session, chain }
+    }
+
+    /// Whether the scene shows the student's own chain.
+    pub fn is_students_chain(&self) -> bool {
+        self.chain.is_none() || self.chain == self.session.student_chain()
+    }
+
+    /// The world of the scene's chain. A chain the lesson does not have
+    /// (the lesson checker refuses such settings) shows the student's.
+    pub fn world(&self) -> &'a World {
+        self.session
+            .world_of(self.chain)
+            .unwrap_or_else(|| self.session.world())
+    }
+
+    /// The student's node on the student's chain; node 0 on another chain.
+    pub fn student(&self) -> NodeId {
+        if self.is_students_chain() {
+            self.session.student()
+        } else {
+            NodeId(0)
+        }
+    }
+
+    /// The whole session.
+    pub fn session(&self) -> &'a Session {
+        self.session
+    }
+}
+
+impl Deref for Scene<'_> {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        self.session
+    }
+}
 
 /// Reading the session (tracked).
 #[derive(Clone, Copy)]
 pub struct PlayRead {
     session: RwSignal<Option<Session>, LocalStorage>,
     last: RwSignal<Option<Feedback>>,
+    chain: Option<usize>,
 }
 
 impl PlayRead {
-    /// Runs `f` over the session, if one is being played (tracked: the
-    /// caller re-runs after every action).
-    pub fn with<R>(self, f: impl FnOnce(&Session) -> R) -> Option<R> {
-        self.session.with(|s| s.as_ref().map(f))
+    /// Runs `f` over the session, as this view's chain shows it, if one is
+    /// being played (tracked: the caller re-runs after every action).
+    pub fn with<R>(self, f: impl FnOnce(&Scene<'_>) -> R) -> Option<R> {
+        self.session
+            .with(|s| s.as_ref().map(|s| f(&Scene::new(s, self.chain))))
     }
 
-    /// Runs `f` over the session without tracking it (in event handlers
+    /// Runs `f` like [`PlayRead::with`] without tracking (in event handlers
     /// and when a component is built).
-    pub fn with_untracked<R>(self, f: impl FnOnce(&Session) -> R) -> Option<R> {
-        self.session.with_untracked(|s| s.as_ref().map(f))
+    pub fn with_untracked<R>(self, f: impl FnOnce(&Scene<'_>) -> R) -> Option<R> {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| f(&Scene::new(s, self.chain))))
     }
 
     /// Whether a session is being played (tracked).
@@ -40,12 +107,10 @@ impl PlayRead {
         self.session.with(Option::is_some)
     }
 
-    /// The student's node (untracked: it is fixed for a session; node 0
-    /// when nothing is played).
-    pub fn student_untracked(self) -> sandbox_chain::world::NodeId {
-        self.session
-            .with_untracked(|s| s.as_ref().map(Session::student))
-            .unwrap_or(sandbox_chain::world::NodeId(0))
+    /// The student's node as this view's chain shows it (untracked: it is
+    /// fixed for a session; node 0 when nothing is played).
+    pub fn student_untracked(self) -> NodeId {
+        self.with_untracked(|s| s.student()).unwrap_or(NodeId(0))
     }
 
     /// What the last action through [`PlayWrite::apply`] did: accepted or
@@ -61,6 +126,7 @@ impl PlayRead {
 pub struct PlayWrite {
     session: RwSignal<Option<Session>, LocalStorage>,
     last: RwSignal<Option<Feedback>>,
+    chain: Option<usize>,
 }
 
 impl PlayWrite {
@@ -69,7 +135,16 @@ impl PlayWrite {
     /// action the world refuses is `Ok` with `Applied::result` an `Err`,
     /// and is recorded in the transcript like every other action.
     /// The outcome is also kept for [`PlayRead::last`].
+    ///
+    /// In a view scoped to another chain than the student's, a world
+    /// action goes to that chain (`op = "on"`), except `advance_time`,
+    /// which moves every chain's clock together as it does anywhere.
     pub fn apply(self, action: LessonAction) -> Result<Applied, String> {
+        let students = self.session.with_untracked(|s| {
+            s.as_ref()
+                .is_none_or(|s| Scene::new(s, self.chain).is_students_chain())
+        });
+        let action = on_chain(action, if students { None } else { self.chain });
         let mut out = Err(String::from("no lesson or world is open"));
         let playing = self.session.with_untracked(Option::is_some);
         if playing {
@@ -93,22 +168,89 @@ impl PlayWrite {
     }
 }
 
+/// `action` sent to `chain` (`None`: as it is).
+fn on_chain(action: LessonAction, chain: Option<usize>) -> LessonAction {
+    match (action, chain) {
+        (LessonAction::World(Action::AdvanceTime { ms }), Some(_)) => {
+            LessonAction::World(Action::AdvanceTime { ms })
+        }
+        (LessonAction::World(action), Some(chain)) => {
+            LessonAction::Islands(IslandsAction::On { chain, action })
+        }
+        (action, _) => action,
+    }
+}
+
 /// Provides [`PlayRead`] and [`PlayWrite`], with nothing being played.
 pub fn provide_play() -> (PlayRead, PlayWrite) {
     let session = RwSignal::new_local(None);
     let last = RwSignal::new(None);
-    let pair = (PlayRead { session, last }, PlayWrite { session, last });
+    let pair = (
+        PlayRead {
+            session,
+            last,
+            chain: None,
+        },
+        PlayWrite {
+            session,
+            last,
+            chain: None,
+        },
+    );
     provide_context(pair.0);
     provide_context(pair.1);
     pair
 }
 
-/// The session, read side, from context.
-pub fn use_play() -> PlayRead {
-    expect_context()
+/// The chain the current view is scoped to (see [`OnChain`]).
+fn scope() -> Option<usize> {
+    use_context::<ChainScope>().and_then(|c| c.0)
 }
 
-/// The session, write side, from context.
+/// The session, read side, from context, scoped to the view's chain.
+pub fn use_play() -> PlayRead {
+    PlayRead {
+        chain: scope(),
+        ..expect_context()
+    }
+}
+
+/// The session, write side, from context, scoped to the view's chain.
 pub fn use_play_mut() -> PlayWrite {
-    expect_context()
+    PlayWrite {
+        chain: scope(),
+        ..expect_context()
+    }
+}
+
+/// Scopes the views inside it to `chain` (`None`: the student's chain).
+#[component]
+pub fn OnChain(
+    /// The chain (a lesson view's `chain` setting).
+    chain: Option<usize>,
+    /// The views.
+    children: Children,
+) -> impl IntoView {
+    view! { <Provider value=ChainScope(chain)>{children()}</Provider> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A view of chain B sends B's actions there, but time moves together.
+    #[test]
+    fn world_actions_go_to_the_scoped_chain() {
+        let mine = LessonAction::World(Action::Mine { node: NodeId(1) });
+        assert_eq!(on_chain(mine.clone(), None), mine);
+        assert_eq!(
+            on_chain(mine, Some(1)),
+            LessonAction::Islands(IslandsAction::On {
+                chain: 1,
+                action: Action::Mine { node: NodeId(1) }
+            })
+        );
+        let time = LessonAction::World(Action::AdvanceTime { ms: 5 });
+        assert_eq!(on_chain(time.clone(), Some(1)), time);
+    }
 }

@@ -31,6 +31,12 @@ impl I18n {
         tr(self.lang.get(), key)
     }
 
+    /// The message `key` in the current language, untracked (for timers
+    /// and event handlers).
+    pub fn t_untracked(self, key: &'static str) -> &'static str {
+        tr(self.lang.get_untracked(), key)
+    }
+
     /// The message `key` with its `{placeholders}` filled (tracked).
     pub fn t_args(self, key: &'static str, args: &[(&str, &str)]) -> String {
         tr_args(self.lang.get(), key, args)

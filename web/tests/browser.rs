@@ -578,3 +578,92 @@ async fn stored_work_that_does_not_replay_gives_a_notice_not_a_blank_page() {
             .is_some()
     );
 }
+
+/// Fires a bubbling `type` event on `element` (a click on an SVG element,
+/// a change on a select).
+fn fire(element: &Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    element.dispatch_event(&event).unwrap();
+}
+
+/// Guards the network view's controls: clicking a link in the drawing
+/// applies `cut_link` to the played world (the link is then drawn and
+/// listed as cut: both read the world's event log), and restoring works.
+#[wasm_bindgen_test]
+async fn cutting_a_link_in_the_network_view_changes_the_world() {
+    let (app, _mounted) = mount_app("#/network", None).await;
+    let link = find(&app, "#net-link-0-1");
+    assert!(
+        link.get_attribute("aria-label")
+            .unwrap()
+            .contains("working"),
+        "{:?}",
+        link.get_attribute("aria-label")
+    );
+    fire(&link, "click");
+    leptos::task::tick().await;
+    let link = find(&app, "#net-link-0-1");
+    assert!(
+        link.get_attribute("aria-label").unwrap().contains(": cut"),
+        "{:?}",
+        link.get_attribute("aria-label")
+    );
+    assert!(text(&app, "#net-toggle-0-1").contains("Restore"));
+    assert!(text(&app, "#net-status").contains("Done"));
+    // Clicking again restores it (the drawing reads the world's events).
+    click(&app, "#net-toggle-0-1");
+    leptos::task::tick().await;
+    assert!(text(&app, "#net-toggle-0-1").contains("Cut"));
+    assert!(
+        find(&app, "#net-link-0-1")
+            .get_attribute("aria-label")
+            .unwrap()
+            .contains("working")
+    );
+}
+
+/// Guards the contract view: deploying the token example and calling
+/// `mint` each run in a mined block, and the receipts show the gas used,
+/// the event, and the storage the call wrote.
+#[wasm_bindgen_test]
+async fn the_contract_view_deploys_calls_and_shows_gas() {
+    let (app, _mounted) = mount_app("#/contract", None).await;
+    assert!(text(&app, "#contract-check").contains("Compiles"));
+    click(&app, "#contract-deploy");
+    leptos::task::tick().await;
+    let receipts = text(&app, "#contract-receipts");
+    assert!(
+        receipts.contains("deploy") && receipts.contains("gas used"),
+        "{receipts}"
+    );
+    let select = find(&app, "#contract-function");
+    select
+        .dyn_ref::<web_sys::HtmlSelectElement>()
+        .unwrap()
+        .set_value("mint");
+    fire(&select, "change");
+    type_text(&find(&app, "#contract-args"), "@bob, 5");
+    click(&app, "#contract-call");
+    leptos::task::tick().await;
+    let receipts = text(&app, "#contract-receipts");
+    assert!(
+        receipts.contains("mint()") && receipts.contains("Minted("),
+        "{receipts}"
+    );
+    let storage = text(&app, "#contract-storage");
+    assert!(
+        storage.contains("supply") && storage.contains('5'),
+        "{storage}"
+    );
+    // Too little gas: the call runs out of gas and says so.
+    type_text(&find(&app, "#contract-call-gas"), "250");
+    click(&app, "#contract-call");
+    leptos::task::tick().await;
+    assert!(
+        text(&app, "#contract-receipts").contains("out of gas"),
+        "{}",
+        text(&app, "#contract-receipts")
+    );
+}

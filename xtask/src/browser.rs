@@ -164,6 +164,45 @@ fn free_port() -> Result<u16> {
     Ok(listener.local_addr()?.port())
 }
 
+/// The npm package of the accessibility checker the end-to-end test runs
+/// in every main view.
+const AXE: &str = "axe-core@4.10";
+
+/// axe-core's browser bundle (`axe.min.js`), installed from npm into
+/// `target/tools/axe-core` on first use. Unlike wasm-opt this is not
+/// optional: without npm the end-to-end test cannot check accessibility,
+/// so it fails and says how to fix it.
+pub(crate) fn axe_core() -> Result<PathBuf> {
+    let dir = util::target_dir()?.join("tools").join("axe-core");
+    let script = dir.join("node_modules").join("axe-core").join("axe.min.js");
+    if script.is_file() {
+        return Ok(script);
+    }
+    if !util::succeeds(Command::new("npm").arg("--version")) {
+        bail!(
+            "the accessibility check needs npm to install {AXE} (as root: `apt-get install -y npm`)"
+        );
+    }
+    std::fs::create_dir_all(&dir)?;
+    util::run(
+        Command::new("npm")
+            .args([
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+            ])
+            .arg(&dir)
+            .arg(AXE),
+    )
+    .with_context(|| format!("could not install npm {AXE} for the accessibility check"))?;
+    if !script.is_file() {
+        bail!("npm installed {AXE} but {} is missing", script.display());
+    }
+    Ok(script)
+}
+
 /// Builds `browser-check` and returns its path.
 pub(crate) fn build_checker() -> Result<PathBuf> {
     util::run(&mut cargo([

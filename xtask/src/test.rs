@@ -265,7 +265,8 @@ fn run_browser_component_tests(runner: &std::path::Path) -> Result<()> {
 }
 
 /// Builds the static site, serves it on 127.0.0.1 and runs `browser-check
-/// e2e` against it; screenshots go to `target/screenshots/`.
+/// e2e` against it with axe-core (from npm) checking each main view's
+/// accessibility; screenshots go to `target/screenshots/`.
 fn run_end_to_end() -> Result<()> {
     crate::browser::ensure_chromium()?;
     let site = util::target_dir()?.join("e2e-dist");
@@ -273,11 +274,15 @@ fn run_end_to_end() -> Result<()> {
     let checker = crate::browser::build_checker()?;
     let server = crate::serve::spawn(site, 0)?;
     let shots = util::target_dir()?.join("screenshots");
+    let axe = crate::browser::axe_core()?;
     crate::browser::check_streaming(
         &checker,
         "e2e",
         &server.url(),
-        &[shots.to_string_lossy().as_ref()],
+        &[
+            shots.to_string_lossy().as_ref(),
+            axe.to_string_lossy().as_ref(),
+        ],
     )?;
     grade_exported_transcripts(&shots.join("transcripts"))
 }

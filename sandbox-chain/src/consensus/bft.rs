@@ -1006,6 +1006,41 @@ impl BftEngine {
         self.locked
     }
 
+    /// The valid value: the round and block of the latest polka seen.
+    pub fn valid(&self) -> Option<(u32, BlockHash)> {
+        self.valid
+    }
+
+    /// Whether the current height is decided and the engine waits for the
+    /// next one.
+    pub fn is_decided(&self) -> bool {
+        self.held
+    }
+
+    /// The rounds of the current height something was heard in (proposals,
+    /// votes, senders), in order: what a view draws one row for.
+    pub fn rounds_seen(&self) -> Vec<u32> {
+        let mut rounds: BTreeSet<u32> = self.proposals.keys().copied().collect();
+        rounds.extend(self.votes.keys().map(|(r, _)| *r));
+        rounds.extend(self.seen_in_round.keys().copied());
+        rounds.insert(self.round);
+        rounds.into_iter().collect()
+    }
+
+    /// The first valid proposal of `round` at the current height.
+    pub fn proposal(&self, round: u32) -> Option<&SignedProposal> {
+        self.proposals.get(&round)
+    }
+
+    /// The votes of `kind` held for `round` at the current height, by
+    /// validator (more than one vote from a validator is equivocation).
+    pub fn votes(&self, round: u32, kind: VoteKind) -> Vec<(PublicKey, Vec<SignedVote>)> {
+        self.votes
+            .get(&(round, kind))
+            .map(|by| by.iter().map(|(k, v)| (*k, v.clone())).collect())
+            .unwrap_or_default()
+    }
+
     /// How this validator behaves.
     pub fn behaviour(&self) -> Behaviour {
         self.behaviour

@@ -55,6 +55,13 @@ fn tag_of(t: Timeout) -> u64 {
     (kind << 56) | (u64::from(t.round.min(0xff_ffff)) << 32) | (t.height & 0xffff_ffff)
 }
 
+/// What a BFT engine's timer is for, for display: the kind of timeout and
+/// its round; `None` for the pause between heights (and tags of other
+/// engines).
+pub fn timer_purpose(tag: u64) -> Option<(TimeoutKind, u32)> {
+    timeout_of(tag, 0).map(|t| (t.kind, t.round))
+}
+
 /// The timeout a tag stands for, with the height's high bits taken from
 /// `height` (the engine's; a timeout from any other height is stale and
 /// ignored by the engine whichever height it names).
@@ -380,6 +387,10 @@ impl Engine for BftNode {
         }
     }
 
+    fn bft(&self) -> Option<&BftEngine> {
+        self.engine.as_ref()
+    }
+
     /// A flag for whether the engine started, its state
     /// ([`BftEngine::encode_state`]), then the offences logged
     /// (validator, height, round, offence u8) in order.
@@ -432,6 +443,35 @@ mod tests {
             );
         }
         assert_eq!(w.chain(NodeId(0)).unwrap().height(), height);
+    }
+
+    #[test]
+    fn a_world_shows_each_nodes_rounds_votes_and_timers() {
+        use crate::consensus::bft::VoteKind;
+        let mut w = World::new(WorldConfig::bft(4), 3).unwrap();
+        let e = w.bft(NodeId(1)).unwrap();
+        assert_eq!((e.height(), e.round()), (1, 0));
+        let purposes: Vec<_> = w
+            .timers(NodeId(1))
+            .into_iter()
+            .filter_map(|(tag, _)| timer_purpose(tag))
+            .collect();
+        assert!(purposes.contains(&(TimeoutKind::Gossip, 0)), "{purposes:?}");
+        // Deliver messages until node 1 holds a quorum of prevotes.
+        let mut seen = 0;
+        for _ in 0..200 {
+            w.step();
+            let e = w.bft(NodeId(1)).unwrap();
+            seen = seen.max(e.votes(0, VoteKind::Prevote).len());
+            if e.is_decided() || e.height() > 1 {
+                break;
+            }
+        }
+        assert!(seen >= 3, "node 1 saw {seen} prevotes in round 0");
+        assert!(w.bft(NodeId(1)).unwrap().rounds_seen().contains(&0));
+        // Proof of work has no BFT state.
+        let pow = World::new(WorldConfig::pow(2, 4, 0), 1).unwrap();
+        assert!(pow.bft(NodeId(0)).is_none());
     }
 
     #[test]

@@ -215,6 +215,12 @@ pub trait Engine: fmt::Debug {
     /// locks, votes held, ...); it becomes part of the world's state digest.
     /// An engine with no state of its own appends nothing.
     fn encode_state(&self, out: &mut Vec<u8>);
+
+    /// The BFT state machine, for views that draw rounds and votes; `None`
+    /// for engines that have none.
+    fn bft(&self) -> Option<&crate::consensus::bft::BftEngine> {
+        None
+    }
 }
 
 /// What an engine may read of its node, and the world's seeded randomness.

@@ -718,6 +718,25 @@ impl World {
         run.result.map(|e| e.returned)
     }
 
+    /// A node's BFT state machine (rounds, votes, lock), if its engine is
+    /// BFT.
+    pub fn bft(&self, node: NodeId) -> Option<&crate::consensus::bft::BftEngine> {
+        self.engines.get(node.index())?.bft()
+    }
+
+    /// A node's pending engine timers as (tag, due time in ms), soonest
+    /// first (`world::bft::timer_purpose` names a BFT engine's).
+    pub fn timers(&self, node: NodeId) -> Vec<(u64, u64)> {
+        let mut out: Vec<(u64, u64)> = self
+            .timers
+            .iter()
+            .filter(|((n, _), _)| *n == node)
+            .map(|((_, tag), (at, _))| (*tag, *at))
+            .collect();
+        out.sort_by_key(|(_, at)| *at);
+        out
+    }
+
     /// Every message on its way, in arrival order.
     pub fn messages_in_flight(&self) -> Vec<MessageView> {
         self.queue

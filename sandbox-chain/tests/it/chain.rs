@@ -105,9 +105,15 @@ fn orphans_wait_for_their_parent() {
         }
     );
     assert_eq!(chain.height(), 0);
+    let mut held = chain.orphans();
+    held.sort();
+    let mut expected = vec![(b2.hash(), b1.hash(), 2), (b3.hash(), b2.hash(), 3)];
+    expected.sort();
+    assert_eq!(held, expected);
     let report = chain.insert(b1.clone()).unwrap();
     assert_eq!(report.adopted_orphans, vec![b2.hash(), b3.hash()]);
     assert_eq!(chain.tip(), b3.hash());
+    assert!(chain.orphans().is_empty());
     assert_eq!(
         report.tip_change.unwrap().connected,
         vec![b1.hash(), b2.hash(), b3.hash()]

@@ -2,11 +2,19 @@
 //! Leptos, no browser. Views hold one of these in a signal and call its
 //! methods; the native tests exercise them directly.
 
+pub mod bft;
 pub mod block;
+pub mod blocktree;
+pub mod bridge;
 pub mod chain;
+pub mod contract;
+pub mod events;
 pub mod hash;
 pub mod keys;
+pub mod mempool;
 pub mod merkle;
+pub mod network;
+pub mod playground;
 pub mod wallet;
 
 use sandbox_chain::hash::{TxId, sha256};

@@ -93,7 +93,7 @@ pub fn BenchView(
                 {move || i18n.t_args("bench.workers", &[("n", &browser::hardware_concurrency().to_string())])}
             </p>
             <table class=format!("{TABLE} mt-4")><tbody>{rows}</tbody></table>
-            {move || done.get().then(|| view! { <pre id="bench-json" class="mt-4 overflow-x-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">{json()}</pre> })}
+            {move || done.get().then(|| view! { <pre id="bench-json" tabindex="0" class="mt-4 overflow-x-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">{json()}</pre> })}
         </section>
     }
 }

@@ -146,7 +146,7 @@ pub fn BlockInLesson(
     let student = play.student_untracked();
     let node = node.map_or(student, NodeId);
     let shown = RwSignal::new(height);
-    let book = Memo::new(move |_| play.with(world::NameBook::of).unwrap_or_default());
+    let book = Memo::new(move |_| play.with(|s| world::NameBook::of(s)).unwrap_or_default());
     let block = Memo::new(move |_| {
         let h = shown.get();
         book.with(|b| {

@@ -78,7 +78,7 @@ pub fn MerkleView() -> impl IntoView {
                     {move || i18n.t("merkle.root")}" "
                     <span id="merkle-root" class="font-mono">{move || merkle.with(|m| m.root().short())}"…"</span>
                 </p>
-                <div class="overflow-x-auto">{svg}</div>
+                <div class="overflow-x-auto" tabindex="0" role="region" aria-label=move || i18n.t("merkle.svg_label")>{svg}</div>
                 <ul class="mt-3 flex flex-wrap gap-4 text-sm text-slate-700">
                     <li class="flex items-center gap-2"><span class="inline-block h-3 w-5 rounded bg-indigo-700"></span>{move || i18n.t("merkle.legend_path")}</li>
                     <li class="flex items-center gap-2"><span class="inline-block h-3 w-5 rounded bg-amber-100 ring-1 ring-amber-700"></span>{move || i18n.t("merkle.legend_sibling")}</li>

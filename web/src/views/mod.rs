@@ -3,18 +3,26 @@
 //! lesson step names.
 
 pub mod bench;
+pub mod bft;
 pub mod block;
+pub mod blocktree;
+pub mod bridge;
 pub mod chain;
+pub mod contract;
+pub mod events;
 pub mod hash;
 pub mod home;
 pub mod keys;
 pub mod lesson_list;
 pub mod md;
+pub mod mempool;
 pub mod merkle;
 pub mod miner_panel;
+pub mod network;
 pub mod player;
+pub mod playground;
 pub mod wallet;
-pub mod world;
+pub mod world_kit;
 
 pub use bench::BenchView;
 pub use block::BlockView;
@@ -26,13 +34,28 @@ pub use merkle::MerkleView;
 pub use miner_panel::MinerPanel;
 pub use wallet::WalletView;
 
+pub use bft::BftView;
+pub use blocktree::BlocktreeView;
+pub use bridge::BridgeView;
+pub use contract::ContractView;
+pub use events::EventsView;
+pub use mempool::MempoolView;
+pub use network::NetworkView;
+pub use playground::Playground;
+
+use crate::labs::playground::WorldKind;
+use crate::ui::ViewHeader;
+
 use leptos::prelude::*;
 
+use crate::play::OnChain;
 use crate::registry::{ViewSettings, ViewSpec};
 
-/// Every view by name, in navigation order. Lessons name views from here;
-/// the multi-node views (`network`, `blocktree`, `bft`) and the lesson
-/// player join this table when the world is available.
+/// Every view by name, in navigation order. Lessons name views from here.
+/// The world views (`network` … `bridge`, `group: World`) open over a
+/// playground world (see [`playground`]); their route settings mirror
+/// `lessons::View`'s (`#/network?controls=0`, `#/blocktree?node=2`,
+/// `#/events?kinds=reorg,block_produced`, `#/contract?name=htlc`).
 pub static REGISTRY: &[ViewSpec] = &[
     ViewSpec {
         name: "hash",
@@ -83,6 +106,125 @@ pub static REGISTRY: &[ViewSpec] = &[
         render: |_| view! { <WalletView/> }.into_any(),
     },
     ViewSpec {
+        name: "network",
+        title_key: "network.title",
+        summary_key: "network.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let show_messages = settings.get("show_messages") != Some("0");
+            let controls = settings.get("controls") != Some("0");
+            view! {
+                <ViewHeader title="network.title" intro="network.intro"/>
+                <Playground kind=WorldKind::Pow><NetworkView show_messages controls/></Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "blocktree",
+        title_key: "blocktree.title",
+        summary_key: "blocktree.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let node = settings.u32("node");
+            view! {
+                <ViewHeader title="blocktree.title" intro="blocktree.intro"/>
+                <Playground kind=WorldKind::Pow>
+                    <NetworkView show_messages=true controls=true/>
+                    <BlocktreeView node/>
+                </Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "events",
+        title_key: "events.title",
+        summary_key: "events.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let kinds: Vec<String> = settings
+                .get("kinds")
+                .map(|k| {
+                    k.split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            view! {
+                <ViewHeader title="events.title" intro="events.intro"/>
+                <Playground kind=WorldKind::Pow><EventsView kinds/></Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "mempool",
+        title_key: "mempool.title",
+        summary_key: "mempool.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let node = settings.u32("node");
+            view! {
+                <ViewHeader title="mempool.title" intro="mempool.intro"/>
+                <Playground kind=WorldKind::Pow><MempoolView node/></Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "bft",
+        title_key: "bft.title",
+        summary_key: "bft.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let node = settings.u32("node");
+            view! {
+                <ViewHeader title="bft.title" intro="bft.intro"/>
+                <Playground kind=WorldKind::Bft>
+                    <BftView node/>
+                    <NetworkView show_messages=true controls=true/>
+                </Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "contract",
+        title_key: "contract.title",
+        summary_key: "contract.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |settings| {
+            let name = settings.get("name").unwrap_or_default().to_owned();
+            view! {
+                <ViewHeader title="contract.title" intro="contract.intro"/>
+                <Playground kind=WorldKind::Pow><ContractView name/></Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
+        name: "bridge",
+        title_key: "bridge.title",
+        summary_key: "bridge.summary",
+        in_nav: true,
+        needs_world: true,
+        render: |_| {
+            view! {
+                <ViewHeader title="bridge.title" intro="bridge.intro"/>
+                <Playground kind=WorldKind::Islands><BridgeView/></Playground>
+            }
+            .into_any()
+        },
+    },
+    ViewSpec {
         name: "bench",
         title_key: "bench.title",
         summary_key: "bench.summary",
@@ -94,14 +236,17 @@ pub static REGISTRY: &[ViewSpec] = &[
 
 /// Mounts the view a lesson step names, in lesson mode: everything the
 /// student does in it goes through `PlayWrite::apply` (so the objectives
-/// and the transcript see it), and it draws the lesson's world.
-///
-/// The world views that are not wired in yet (network, block tree, BFT,
-/// contract, bridge) show compact stand-ins from [`world`]: the nodes with
-/// their tips, or the node's block tree.
+/// and the transcript see it), and it draws the lesson's world, on the
+/// chain its `chain` setting names ([`OnChain`]).
 pub fn lesson_view(v: &lessons::View) -> AnyView {
+    let chain = v.chain();
+    let v = v.clone();
+    view! { <OnChain chain>{lesson_view_on_chain(v)}</OnChain> }.into_any()
+}
+
+fn lesson_view_on_chain(v: lessons::View) -> AnyView {
     use lessons::View;
-    match v.clone() {
+    match v {
         View::Hash { input, show_bits } => {
             view! { <hash::HashInLesson input show_bits/> }.into_any()
         }
@@ -116,20 +261,17 @@ pub fn lesson_view(v: &lessons::View) -> AnyView {
             view! { <merkle::MerkleInLesson leaves proof_for/> }.into_any()
         }
         View::Wallet { node, .. } => view! { <wallet::WalletInLesson node/> }.into_any(),
-        View::Mempool { node, .. } => view! { <world::MempoolInLesson node/> }.into_any(),
-        View::Events { kinds, .. } => view! { <world::EventsInLesson kinds/> }.into_any(),
-        // Stand-ins until the world views land (see the doc comment).
-        View::Network { .. } => {
-            view! { <world::NodesInLesson title="lesson_world.network"/> }.into_any()
-        }
-        View::Blocktree { node, .. } => view! { <world::TreeInLesson node/> }.into_any(),
-        View::Bft { .. } => view! { <world::NodesInLesson title="lesson_world.bft"/> }.into_any(),
-        View::Contract { .. } => {
-            view! { <world::NodesInLesson title="lesson_world.contract"/> }.into_any()
-        }
-        View::Bridge { .. } => {
-            view! { <world::NodesInLesson title="lesson_world.bridge"/> }.into_any()
-        }
+        View::Mempool { node, .. } => view! { <MempoolView node/> }.into_any(),
+        View::Events { kinds, .. } => view! { <EventsView kinds/> }.into_any(),
+        View::Network {
+            show_messages,
+            controls,
+            ..
+        } => view! { <NetworkView show_messages controls/> }.into_any(),
+        View::Blocktree { node, .. } => view! { <BlocktreeView node/> }.into_any(),
+        View::Bft { node, .. } => view! { <BftView node/> }.into_any(),
+        View::Contract { name, node, .. } => view! { <ContractView name node/> }.into_any(),
+        View::Bridge { from, to, controls } => view! { <BridgeView from to controls/> }.into_any(),
     }
 }
 

@@ -496,7 +496,7 @@ fn WorkPanel(lesson: Arc<Lesson>, help: RwSignal<Vec<StepHelp>>) -> impl IntoVie
     });
     let name = file_name.clone();
     let export = move |_| {
-        let Some(text) = play.with_untracked(transcript_file) else {
+        let Some(text) = play.with_untracked(|s| transcript_file(s)) else {
             return;
         };
         if let Some(url) = browser::download(&name, &text) {

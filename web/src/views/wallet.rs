@@ -103,7 +103,7 @@ pub fn WalletView() -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="overflow-x-auto">
+            <div class="overflow-x-auto" tabindex="0" role="region" aria-label=i18n.t("wallet.title")>
                 <table class=TABLE id="wallet-pool">
                     <thead><tr>
                         <th class=TH scope="col">{i18n.t("wallet.id")}</th>
@@ -196,7 +196,7 @@ pub fn WalletView() -> impl IntoView {
         <div class="grid gap-5 lg:grid-cols-2">
             <section class=CARD>
                 <h2 class=H2>{move || i18n.t("wallet.balances")}</h2>
-                <div class="overflow-x-auto">
+                <div class="overflow-x-auto" tabindex="0" role="region" aria-label=move || i18n.t("wallet.balances")>
                     <table class=TABLE id="wallet-balances">
                         <thead><tr>
                             <th class=TH scope="col">{move || i18n.t("wallet.account")}</th>
@@ -313,7 +313,7 @@ pub fn WalletInLesson(
         .flatten()
         .unwrap_or_default()
     });
-    let book = Memo::new(move |_| play.with(world::NameBook::of).unwrap_or_default());
+    let book = Memo::new(move |_| play.with(|s| world::NameBook::of(s)).unwrap_or_default());
     let accounts = Memo::new(move |_| {
         book.with(|b| play.with(|s| world::account_rows(s.world(), node, b)))
             .unwrap_or_default()

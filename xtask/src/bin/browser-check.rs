@@ -3,15 +3,17 @@
 //! xtask bench`; by hand:
 //!
 //! ```text
-//! browser-check e2e   <webdriver url> <site url> <screenshot dir>
+//! browser-check e2e   <webdriver url> <site url> <screenshot dir> [axe.min.js]
 //! browser-check bench <webdriver url> <site url>
 //! ```
 //!
 //! `e2e` does what a student does in each view and in the lessons, and
 //! saves a screenshot of every main view, the lesson list and lesson pages;
 //! it saves the transcript it exports under `<screenshots>/transcripts/`
-//! for the xtask to grade with `grader lesson`. `bench` runs the app's
-//! benchmark page and prints its results as `BENCH <name> <number>` lines.
+//! for the xtask to grade with `grader lesson`. Given axe-core's bundle, it
+//! checks each main view's accessibility (failing on serious or critical
+//! violations). `bench` runs the app's benchmark page and prints its
+//! results as `BENCH <name> <number>` lines.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -31,14 +33,22 @@ fn main() -> Result<()> {
     match args.as_slice() {
         [mode, driver, site, shots] if mode == "e2e" => {
             let shots = Path::new(shots);
-            runtime.block_on(with_browser(driver, shots, |c| e2e(c, site, shots)))
+            runtime.block_on(with_browser(driver, shots, |c| e2e(c, site, shots, None)))
+        }
+        [mode, driver, site, shots, axe] if mode == "e2e" => {
+            let shots = Path::new(shots);
+            let axe = std::fs::read_to_string(axe)
+                .with_context(|| format!("could not read axe-core from {axe}"))?;
+            runtime.block_on(with_browser(driver, shots, |c| {
+                e2e(c, site, shots, Some(axe))
+            }))
         }
         [mode, driver, site] if mode == "bench" => {
             let shots = std::env::temp_dir();
             runtime.block_on(with_browser(driver, &shots, |c| bench(c, site)))
         }
         _ => bail!(
-            "usage: browser-check e2e <webdriver> <site> <screenshots> | bench <webdriver> <site>"
+            "usage: browser-check e2e <webdriver> <site> <screenshots> [axe.min.js] | bench <webdriver> <site>"
         ),
     }
 }
@@ -408,7 +418,7 @@ async fn lessons(c: &Client, site: &str, shots: &Path) -> Result<()> {
     Ok(())
 }
 
-async fn e2e(c: Client, site: &str, shots: &Path) -> Result<Client> {
+async fn e2e(c: Client, site: &str, shots: &Path, axe: Option<String>) -> Result<Client> {
     std::fs::create_dir_all(shots)?;
     let _ = std::fs::remove_dir_all(shots.join("transcripts"));
     c.goto(site).await?;
@@ -544,8 +554,230 @@ async fn e2e(c: Client, site: &str, shots: &Path) -> Result<Client> {
     text_of(&c, "main h1").await?;
     shot(&c, shots, "notice").await?;
 
+    world_views(&c, site, shots).await?;
+    match axe {
+        Some(axe) => accessibility(&c, site, &axe).await?,
+        None => println!("e2e: no axe-core given: accessibility not checked"),
+    }
+
     println!("e2e: all steps passed");
     Ok(c)
+}
+
+/// Scrolls `css` to the middle of the window (clear of the sticky header)
+/// and clicks it.
+async fn press(c: &Client, css: &str) -> Result<()> {
+    let element = c
+        .find(Locator::Css(css))
+        .await
+        .with_context(|| format!("`{css}` is not on the page"))?;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center', inline: 'center'});",
+        vec![serde_json::to_value(&element)?],
+    )
+    .await?;
+    element
+        .click()
+        .await
+        .with_context(|| format!("could not click `{css}`"))?;
+    Ok(())
+}
+
+/// Waits until `css` matches at least `n` elements.
+async fn wait_count(c: &Client, css: &str, n: usize, seconds: u64) -> Result<usize> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+    loop {
+        let found = c
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
+        if found >= n {
+            return Ok(found);
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("expected at least {n} of `{css}` within {seconds} s, found {found}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The world views over their playground worlds: what a student does in
+/// each, and a screenshot of each.
+async fn world_views(c: &Client, site: &str, shots: &Path) -> Result<()> {
+    step("network: play, cut a link, split and heal").await;
+    open(c, site, "network").await?;
+    press(c, "#net-play").await?;
+    // Messages appear as blocks and transactions travel.
+    wait_count(c, "#net-svg .net-msg", 1, 60)
+        .await
+        .context("no message was drawn in flight while playing")?;
+    shot(c, shots, "network").await?;
+    press(c, "#net-play").await?;
+    press(c, "#net-link-0-1").await?;
+    wait_text(c, "#net-status", "Done", 10).await?;
+    let label = c
+        .find(Locator::Css("#net-link-0-1"))
+        .await?
+        .attr("aria-label")
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        label.contains(": cut"),
+        "clicking the link did not cut it: {label}"
+    );
+    press(c, "#net-group-0").await?;
+    press(c, "#net-group-1").await?;
+    press(c, "#net-partition").await?;
+    wait_text(c, "#net-status", "Done", 10).await?;
+    press(c, "#net-mine-0").await?;
+    press(c, "#net-mine-2").await?;
+    press(c, "#net-mine-2").await?;
+    press(c, "#net-idle").await?;
+    wait_text(c, "#net-agree", "no", 10).await?;
+    shot(c, shots, "network-partitioned").await?;
+
+    step("blocktree: the fork, then the reorg after healing").await;
+    open(c, site, "blocktree").await?;
+    press(c, "#net-heal").await?;
+    press(c, "#net-mine-2").await?;
+    press(c, "#net-idle").await?;
+    wait_text(c, "#bt-reorg", "reorganisation", 20).await?;
+    wait_count(c, "#bt-svg .bt-block", 4, 10).await?;
+    shot(c, shots, "blocktree").await?;
+
+    step("events: the log, filtered").await;
+    open(c, site, "events").await?;
+    wait_text(c, "#events-list", "reorganised", 10).await?;
+    shot(c, shots, "events").await?;
+    c.find(Locator::Css("#events-kind"))
+        .await?
+        .select_by_value("reorg")
+        .await?;
+    wait_text(c, "#events-list", "reorganised", 10).await?;
+
+    step("mempool: fee order and replace-by-fee").await;
+    open(c, site, "mempool").await?;
+    type_into(c, "#mempool-nonce", "5").await?;
+    press(c, "#mempool-send").await?;
+    wait_text(c, "#mempool-status", "Refused", 10).await?;
+    shot(c, shots, "mempool").await?;
+
+    step("contract: deploy, call, gas").await;
+    open(c, site, "contract").await?;
+    press(c, "#contract-deploy").await?;
+    wait_text(c, "#contract-receipts", "gas used", 20).await?;
+    c.find(Locator::Css("#contract-function"))
+        .await?
+        .select_by_value("mint")
+        .await?;
+    type_into(c, "#contract-args", "@bob, 5").await?;
+    press(c, "#contract-call").await?;
+    wait_text(c, "#contract-receipts", "Minted(", 20).await?;
+    wait_text(c, "#contract-storage", "supply", 10).await?;
+    shot(c, shots, "contract").await?;
+
+    step("bft: rounds and a decision").await;
+    open(c, site, "bft").await?;
+    type_into(c, "#net-advance-ms", "2500").await?;
+    press(c, "#net-advance").await?;
+    wait_text(c, "#bft-decided", "certificate", 20).await?;
+    shot(c, shots, "bft").await?;
+
+    step("bridge: lock on A, relay, mint on B").await;
+    open(c, site, "bridge").await?;
+    press(c, "#bridge-lock").await?;
+    for _ in 0..4 {
+        press(c, "#bridge-mine-0").await?;
+        press(c, "#bridge-advance").await?;
+    }
+    for _ in 0..3 {
+        press(c, "#bridge-mine-1").await?;
+        press(c, "#bridge-advance").await?;
+    }
+    wait_text(c, "#bridge-supply-0", "bob: 40", 20).await?;
+    shot(c, shots, "bridge").await?;
+
+    step("world views on a phone-sized screen").await;
+    c.set_window_size(390, 844).await?;
+    open(c, site, "network").await?;
+    shot(c, shots, "phone-network").await?;
+    open(c, site, "contract").await?;
+    shot(c, shots, "phone-contract").await?;
+    press(c, "#nav-menu").await?;
+    shot(c, shots, "phone-menu").await?;
+    c.set_window_size(1280, 900).await?;
+    Ok(())
+}
+
+/// Every main view, old and new, that axe-core checks.
+const CHECKED_ROUTES: &[&str] = &[
+    "",
+    "hash",
+    "keys",
+    "block",
+    "chain",
+    "merkle",
+    "wallet",
+    "network",
+    "blocktree",
+    "events",
+    "mempool",
+    "bft",
+    "contract",
+    "bridge",
+];
+
+/// Runs axe-core in each main view and fails on any serious or critical
+/// violation, listing each with the elements it concerns.
+async fn accessibility(c: &Client, site: &str, axe: &str) -> Result<()> {
+    step("accessibility: axe-core in every main view").await;
+    let mut failures = Vec::new();
+    for route in CHECKED_ROUTES {
+        open(c, site, route).await?;
+        // The hash route keeps the page, so axe is injected once per load.
+        let loaded = c
+            .execute("return typeof window.axe !== 'undefined'", vec![])
+            .await?;
+        if loaded != json!(true) {
+            c.execute(&format!("{axe}\n;return true;"), vec![]).await?;
+        }
+        let result = c
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   window.axe.run(document, { resultTypes: ['violations'] })
+                     .then(r => done(JSON.stringify(r.violations
+                        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                        .map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                     nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) })))))
+                     .catch(e => done(JSON.stringify([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }])));"#,
+                vec![],
+            )
+            .await?;
+        let text = result.as_str().unwrap_or("[]");
+        let violations: Vec<Value> = serde_json::from_str(text)
+            .with_context(|| format!("axe gave unreadable results: {text}"))?;
+        let name = if route.is_empty() { "home" } else { route };
+        println!(
+            "e2e: a11y {name}: {} serious or critical violation(s)",
+            violations.len()
+        );
+        for v in violations {
+            failures.push(format!(
+                "#/{route}: {} ({}): {} at {}",
+                v["id"].as_str().unwrap_or("?"),
+                v["impact"].as_str().unwrap_or("?"),
+                v["help"].as_str().unwrap_or("?"),
+                v["nodes"]
+            ));
+        }
+    }
+    ensure!(
+        failures.is_empty(),
+        "axe-core found serious or critical accessibility violations:\n{}",
+        failures.join("\n")
+    );
+    Ok(())
 }
 
 async fn bench(c: Client, site: &str) -> Result<Client> {
