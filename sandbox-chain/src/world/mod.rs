@@ -17,8 +17,10 @@
 //! block whose parent is missing is held as an orphan and its parent is
 //! asked from the same neighbour, so a node catches up on a whole branch.
 //! When a link comes up (a partition heals, a cut is restored, a node
-//! stops withholding or being silent) both ends announce their tips.
-//! Transactions are pushed to neighbours.
+//! stops withholding or being silent) both ends announce their tips and
+//! send each other their pending transactions (one `txs` batch, each
+//! sender's in nonce order). Transactions are pushed to neighbours; those a
+//! reorg puts back into a mempool are announced again.
 
 pub mod action;
 pub mod bench;
@@ -1227,12 +1229,36 @@ impl World {
         }
     }
 
-    /// Both ends of a link that just came up announce their tips.
+    /// Both ends of a link that just came up announce their tips and send
+    /// each other their pending transactions (so what only one side of a
+    /// partition saw reaches the other when it heals).
     fn handshake(&mut self, a: NodeId, b: NodeId) {
         for (x, y) in [(a, b), (b, a)] {
             if let Some(tip) = self.nodes.get(x.index()).map(|n| n.chain.tip()) {
                 self.send(x, y, Message::Inv(tip));
             }
+            self.send_pending(x, y);
+        }
+    }
+
+    /// `x` sends `y` its whole mempool in one message, in an order that
+    /// admits it (each sender's transactions in nonce order; jitter could
+    /// reorder separate messages, and a pool refuses a nonce gap). Nothing
+    /// if the pool is empty or `x` withholds.
+    fn send_pending(&mut self, x: NodeId, y: NodeId) {
+        if self.behaviour(x) == Some(Behaviour::Withhold) {
+            return;
+        }
+        let Some(n) = self.nodes.get(x.index()) else {
+            return;
+        };
+        let txs: Vec<Arc<Transaction>> = n
+            .pool
+            .pending_in_order()
+            .map(|(_, t)| Arc::new(t.clone()))
+            .collect();
+        if !txs.is_empty() {
+            self.send(x, y, Message::Txs(Arc::new(txs)));
         }
     }
 
@@ -1351,6 +1377,7 @@ impl World {
                 // Refusals are logged by receive_tx.
                 let _ = self.receive_tx(to, tx, Some(from));
             }
+            Message::Txs(txs) => self.receive_txs(to, &txs, from),
             Message::Inv(hash) => {
                 if !withholding {
                     self.request(to, from, hash);
@@ -1417,6 +1444,8 @@ impl World {
         }
     }
 
+    /// `node` takes a transaction (from a neighbour, or from outside if
+    /// `from` is `None`) and, if it is new and admitted, gossips it on.
     fn receive_tx(
         &mut self,
         node: NodeId,
@@ -1424,11 +1453,51 @@ impl World {
         from: Option<NodeId>,
     ) -> Result<TxId, MempoolError> {
         let txid = tx.id();
+        if self.admit_tx(node, &tx, from)? {
+            if self.behaviour(node) != Some(Behaviour::Withhold) {
+                self.broadcast(node, &Message::Tx(tx), from);
+            }
+            self.run_engine(node, EngineInput::NewTransaction);
+        }
+        Ok(txid)
+    }
+
+    /// `node` takes a neighbour's batch of pending transactions in order,
+    /// and passes the ones it admitted on as one batch.
+    fn receive_txs(&mut self, node: NodeId, txs: &[Arc<Transaction>], from: NodeId) {
+        let mut admitted = Vec::new();
+        for tx in txs {
+            // Refusals are logged by admit_tx.
+            if let Ok(true) = self.admit_tx(node, tx, Some(from)) {
+                admitted.push(Arc::clone(tx));
+            }
+        }
+        if admitted.is_empty() {
+            return;
+        }
+        if self.behaviour(node) != Some(Behaviour::Withhold) {
+            self.broadcast(node, &Message::Txs(Arc::new(admitted)), Some(from));
+        }
+        self.run_engine(node, EngineInput::NewTransaction);
+    }
+
+    /// Admits a transaction into `node`'s mempool (or beside it, for a
+    /// relay) and logs the outcome: `Ok(false)` if the node had already
+    /// seen it, `Err` (logged) if refused. A transaction refused only
+    /// because its nonce is ahead is forgotten again, so that it is
+    /// admitted when it comes back after the ones before it.
+    fn admit_tx(
+        &mut self,
+        node: NodeId,
+        tx: &Arc<Transaction>,
+        from: Option<NodeId>,
+    ) -> Result<bool, MempoolError> {
+        let txid = tx.id();
         let Some(n) = self.nodes.get_mut(node.index()) else {
-            return Ok(txid);
+            return Ok(false);
         };
         if !n.seen_txs.insert(txid) {
-            return Ok(txid);
+            return Ok(false);
         }
         // On a permissioned chain, only members may send.
         let outsider = tx.sender_nonce().and_then(|(from, _)| {
@@ -1448,26 +1517,25 @@ impl World {
                     .check_form()
                     .map_err(|e| MempoolError::Tx(crate::tx::TxError::BadRelay(e)))
                     .map(|()| {
-                        n.relays.insert(r.source_chain, Transaction::clone(&tx));
+                        n.relays.insert(r.source_chain, Transaction::clone(tx));
                         crate::mempool::Admitted {
                             id: txid,
                             evicted: None,
                         }
                     }),
             },
-            (None, _) => n.pool.add_tx(Transaction::clone(&tx), n.chain.ledger()),
+            (None, _) => n.pool.add_tx(Transaction::clone(tx), n.chain.ledger()),
         };
+        if let Err(MempoolError::NonceAhead { .. }) = admitted {
+            n.seen_txs.remove(&txid);
+        }
         match admitted {
             Ok(a) => {
                 self.log(WorldEvent::TxAccepted { node, txid, from });
                 if let Some(e) = a.evicted {
                     self.log_evicted(node, e);
                 }
-                if self.behaviour(node) != Some(Behaviour::Withhold) {
-                    self.broadcast(node, &Message::Tx(tx), from);
-                }
-                self.run_engine(node, EngineInput::NewTransaction);
-                Ok(txid)
+                Ok(true)
             }
             Err(e) => {
                 self.log(WorldEvent::TxRejected {
@@ -1568,6 +1636,19 @@ impl World {
         disconnected.sort_by_key(|t| t.sender_nonce().map(|(k, n)| (k.address(), n)));
         let connected = txs_of(&tc.connected);
         let report = n.pool.on_reorg(&disconnected, &connected, n.chain.ledger());
+        // What the reorg put back may never have reached the other side of
+        // a partition (it was mined here first): announce it again, with
+        // each of its senders' later pending transactions, in nonce order.
+        let senders: BTreeSet<Address> = disconnected
+            .iter()
+            .filter(|t| n.pool.contains(&t.id()))
+            .filter_map(|t| t.sender_nonce().map(|(k, _)| k.address()))
+            .collect();
+        let again: Vec<Arc<Transaction>> = senders
+            .iter()
+            .flat_map(|s| n.pool.pending_txs_from(s))
+            .map(|(_, t)| Arc::new(t.clone()))
+            .collect();
         let ran = contract_events(node, &n.chain, &tc.connected);
         // Relays now on the chain are no longer pending.
         let chain = &n.chain;
@@ -1578,6 +1659,9 @@ impl World {
         }
         for e in ran {
             self.log(e);
+        }
+        if !again.is_empty() && self.behaviour(node) != Some(Behaviour::Withhold) {
+            self.broadcast(node, &Message::Txs(Arc::new(again)), None);
         }
         self.run_engine(
             node,
