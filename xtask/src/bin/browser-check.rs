@@ -4,12 +4,13 @@
 //!
 //! ```text
 //! browser-check e2e   <webdriver url> <site url> <screenshot dir>
-//! browser-check bench <webdriver url> <site url>
+//! browser-check bench <webdriver url> <site url> [query, default auto=1]
 //! ```
 //!
 //! `e2e` does what a student does in each view and saves a screenshot of
-//! every main view; `bench` runs the app's benchmark page and prints its
-//! results as `BENCH <name> <number>` lines.
+//! every main view; `bench` runs the app's benchmark page (`#/bench?<query>`)
+//! and prints its results as `BENCH <name> <number>` lines, and a benchmark
+//! that failed in the page as `FAILED <name>: <why>`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -31,12 +32,13 @@ fn main() -> Result<()> {
             let shots = Path::new(shots);
             runtime.block_on(with_browser(driver, shots, |c| e2e(c, site, shots)))
         }
-        [mode, driver, site] if mode == "bench" => {
+        [mode, driver, site, rest @ ..] if mode == "bench" && rest.len() <= 1 => {
             let shots = std::env::temp_dir();
-            runtime.block_on(with_browser(driver, &shots, |c| bench(c, site)))
+            let query = rest.first().map_or("auto=1", String::as_str);
+            runtime.block_on(with_browser(driver, &shots, |c| bench(c, site, query)))
         }
         _ => bail!(
-            "usage: browser-check e2e <webdriver> <site> <screenshots> | bench <webdriver> <site>"
+            "usage: browser-check e2e <webdriver> <site> <screenshots> | bench <webdriver> <site> [query]"
         ),
     }
 }
@@ -315,11 +317,11 @@ async fn e2e(c: Client, site: &str, shots: &Path) -> Result<Client> {
     Ok(c)
 }
 
-async fn bench(c: Client, site: &str) -> Result<Client> {
-    c.goto(&format!("{site}#/bench?auto=1")).await?;
+async fn bench(c: Client, site: &str, query: &str) -> Result<Client> {
+    c.goto(&format!("{site}#/bench?{query}")).await?;
     let json = c
         .wait()
-        // Three 3 s rates plus the whole 100-node, 1,000-block world.
+        // Four 3 s rates plus the whole 100-node, 1,000-block world.
         .at_most(Duration::from_secs(600))
         .for_element(Locator::Css("#bench-json"))
         .await
@@ -331,6 +333,11 @@ async fn bench(c: Client, site: &str) -> Result<Client> {
     for (name, value) in results {
         if let Some(number) = value.as_f64() {
             println!("BENCH {name} {number}");
+        } else if let (true, Some(failed)) = (name == "failed", value.as_object()) {
+            for (name, why) in failed {
+                let why = why.as_str().unwrap_or_default().replace('\n', " ");
+                println!("FAILED {name}: {why}");
+            }
         }
     }
     Ok(c)
