@@ -191,6 +191,16 @@ pub enum BlockError {
         /// The sealer.
         signer: Address,
     },
+    /// A proof-of-stake block sealed by a key with no stake.
+    #[error(
+        "block {height} was sealed by {signer}, which has no stake on this chain (only validators with stake may seal)"
+    )]
+    NoStake {
+        /// Height of the block.
+        height: u64,
+        /// The sealer.
+        signer: Address,
+    },
     /// An authority sealed too many blocks in a row.
     #[error("block {height}: {signer} already sealed one of the {window} blocks before it; an authority may seal only one block in any {} in a row", window.saturating_add(1))]
     SealedRecently {

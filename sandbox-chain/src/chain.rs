@@ -21,7 +21,7 @@ use crate::block::{
 };
 use crate::bridge::mint::vault_address;
 use crate::bridge::{LightClient, MintBridge};
-use crate::consensus::{Consensus, ValidatorSet, poa};
+use crate::consensus::{Consensus, ValidatorSet, poa, stake};
 use crate::hash::{BlockHash, TxId};
 use crate::identity::GovernanceError;
 use crate::identity::{Consortium, Membership};
@@ -849,6 +849,10 @@ impl Chain {
                 self.check_authority(block, parent, seal, &validators)?
             }
             (Consensus::Authority { .. }, _) => return Err(wrong_seal("an authority seal")),
+            (Consensus::Stake { .. }, Seal::Authority(seal)) => {
+                self.check_stake(block, parent, seal, &validators)?
+            }
+            (Consensus::Stake { .. }, _) => return Err(wrong_seal("an authority seal")),
             (Consensus::Bft { .. }, Seal::Commit(cert)) => {
                 let hash = block.hash();
                 cert.verify(
@@ -963,6 +967,68 @@ impl Chain {
             cur = self.entries.get(&e.block.header.parent);
         }
         Ok(poa::weight(validators, height, &key))
+    }
+
+    /// Proof-of-stake rules (see [`stake`]): a sealer with stake, a valid
+    /// signature, not before its place in the height's stake-weighted
+    /// order allows. Returns the block's weight.
+    fn check_stake(
+        &self,
+        block: &Block,
+        parent: &Entry,
+        seal: &poa::AuthoritySeal,
+        validators: &[PublicKey],
+    ) -> Result<u128, BlockError> {
+        let height = block.height();
+        let key = seal.signer;
+        let signer = key.address();
+        let stakes = self.stakes_of(validators);
+        if !stakes.iter().any(|s| s.key == key && s.stake > 0) {
+            return Err(BlockError::NoStake { height, signer });
+        }
+        seal.verify(&block.hash())
+            .map_err(|_| BlockError::BadSeal { height, signer })?;
+        let parent_hash = block.header.parent;
+        let rank = stake::rank(&stakes, &parent_hash, height, &key)
+            .ok_or(BlockError::NoStake { height, signer })?;
+        let earliest = stake::earliest_time(
+            parent.block.header.timestamp_ms,
+            self.params.target_block_time_ms,
+            rank,
+            stakes.len(),
+        );
+        if block.header.timestamp_ms < earliest {
+            return Err(BlockError::TooEarly {
+                height,
+                found: block.header.timestamp_ms,
+                earliest,
+                in_turn: rank == 0,
+            });
+        }
+        Ok(stake::weight(rank))
+    }
+
+    /// `validators` with their stakes from the chain's parameters (0 for
+    /// a validator the parameters give none, e.g. one a consortium added).
+    fn stakes_of(&self, validators: &[PublicKey]) -> Vec<stake::Stake> {
+        validators
+            .iter()
+            .map(|key| stake::Stake {
+                key: *key,
+                stake: self.params.consensus.stake_of(key),
+            })
+            .collect()
+    }
+
+    /// The validators and their stakes for the block after `hash` on a
+    /// proof-of-stake chain (empty on any other chain).
+    pub fn stakes_after(&self, hash: &BlockHash) -> Vec<stake::Stake> {
+        if !matches!(self.params.consensus, Consensus::Stake { .. }) {
+            return Vec::new();
+        }
+        self.validators_after(hash)
+            .map(|v| self.stakes_of(&v))
+            .unwrap_or_default()
     }
 
     /// The validators for the child of `entry`: the membership's on a

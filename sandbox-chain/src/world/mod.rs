@@ -34,6 +34,7 @@ pub mod permissioned;
 pub mod poa;
 pub mod pow;
 pub mod scenario;
+pub mod stake;
 pub mod transcript;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,6 +70,7 @@ pub use net::{LinkConfig, Message, NetworkConfig, Topology};
 pub use permissioned::{ChangeSpec, ConsortiumConfig, OrganisationConfig};
 pub use poa::PoaEngine;
 pub use pow::PowEngine;
+pub use stake::StakeEngine;
 pub use transcript::{ReplayError, TRANSCRIPT_FORMAT_VERSION, Transcript};
 
 use net::{Network, link_key};
@@ -140,6 +142,21 @@ pub enum EngineConfig {
         #[serde(default = "default_block_time_ms")]
         period_ms: u64,
     },
+    /// Proof of stake: validators seal blocks, each height's proposer drawn
+    /// with probability proportional to its stake ([`StakeEngine`]).
+    ProofOfStake {
+        /// Names of the validators' keys; a node whose name is listed
+        /// seals with its own key. Empty: every node.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        validators: Vec<String>,
+        /// Their stakes, in the same order. Empty: 1 each.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        stakes: Vec<u64>,
+        /// The proposer seals `period_ms` after the parent block; stand-ins
+        /// from twice that (the chain's `target_block_time_ms`).
+        #[serde(default = "default_block_time_ms")]
+        period_ms: u64,
+    },
     /// Tendermint-style BFT: validators vote each block final ([`BftNode`]).
     Bft {
         /// Names of the validators' keys, in proposer rotation order; a
@@ -168,6 +185,9 @@ impl EngineConfig {
             EngineConfig::ProofOfWork => Box::new(PowEngine::new()),
             EngineConfig::ProofOfAuthority { .. } => {
                 Box::new(PoaEngine::new(config.validator_names()))
+            }
+            EngineConfig::ProofOfStake { .. } => {
+                Box::new(StakeEngine::new(config.validator_names()))
             }
             EngineConfig::Bft { block_time_ms, .. } => {
                 let holders = config
@@ -255,12 +275,31 @@ impl WorldConfig {
         }
     }
 
-    /// The names of the validators (authorities) of a PoA or BFT world:
-    /// the engine's list, or every node's name; none for proof of work.
+    /// `n` nodes named `node-0`, `node-1`, ... all validators of a
+    /// proof-of-stake chain with these stakes (one per node; missing ones
+    /// are 1) and a 1 s period, full mesh.
+    pub fn stake(n: u32, stakes: &[u64]) -> Self {
+        let count = usize::try_from(n).unwrap_or(usize::MAX);
+        WorldConfig {
+            engine: EngineConfig::ProofOfStake {
+                validators: Vec::new(),
+                stakes: (0..count)
+                    .map(|i| stakes.get(i).copied().unwrap_or(1))
+                    .collect(),
+                period_ms: DEFAULT_BLOCK_TIME_MS,
+            },
+            ..WorldConfig::pow(n, 0, 0)
+        }
+    }
+
+    /// The names of the validators (authorities) of a PoA, PoS or BFT
+    /// world: the engine's list, or every node's name; none for proof of
+    /// work.
     pub fn validator_names(&self) -> Vec<String> {
         match &self.engine {
             EngineConfig::ProofOfWork => Vec::new(),
             EngineConfig::ProofOfAuthority { validators, .. }
+            | EngineConfig::ProofOfStake { validators, .. }
             | EngineConfig::Bft { validators, .. } => {
                 if validators.is_empty() {
                     self.nodes.iter().map(|n| n.name.clone()).collect()
@@ -290,6 +329,17 @@ impl WorldConfig {
                 EngineConfig::Bft { block_time_ms, .. } => {
                     params = params.with_consensus(Consensus::Bft { validators });
                     params.target_block_time_ms = (*block_time_ms).max(1);
+                }
+                EngineConfig::ProofOfStake {
+                    stakes, period_ms, ..
+                } => {
+                    let stakes = if stakes.is_empty() {
+                        vec![1; validators.len()]
+                    } else {
+                        stakes.clone()
+                    };
+                    params = params.with_consensus(Consensus::Stake { validators, stakes });
+                    params.target_block_time_ms = (*period_ms).max(1);
                 }
             }
         }
@@ -1874,6 +1924,22 @@ fn check_validators(config: &WorldConfig) -> Result<(), WorldError> {
     for n in &names {
         if !seen.insert(n.as_str()) {
             return Err(WorldError::Validators(format!("list \"{n}\" twice")));
+        }
+    }
+    if let EngineConfig::ProofOfStake { stakes, .. } = &config.engine
+        && !stakes.is_empty()
+    {
+        if stakes.len() != names.len() {
+            return Err(WorldError::Validators(format!(
+                "number {} but {} stakes are given; give one stake per validator (or none: 1 each)",
+                names.len(),
+                stakes.len()
+            )));
+        }
+        if stakes.iter().all(|s| *s == 0) {
+            return Err(WorldError::Validators(
+                "all have stake 0; at least one needs stake to seal blocks".into(),
+            ));
         }
     }
     Ok(())
