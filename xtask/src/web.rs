@@ -1,7 +1,9 @@
 //! `cargo xtask sandbox` and `cargo xtask dist`: build the browser app
 //! (`web/` and its worker `web-worker/`) into a static folder, and serve it.
 //!
-//! Steps: `cargo build --profile wasm-release` of both crates for wasm32;
+//! Steps: `cargo build` for wasm32 of the app (profile `wasm-release`,
+//! for size: it is the initial load) and the worker (profile
+//! `wasm-worker`, opt-level 3: it runs the hashing loops);
 //! wasm-bindgen (the `wasm-bindgen-cli` library at the workspace's exact
 //! version, through the `web-bindgen` helper binary) with `--target web`;
 //! wasm-opt from npm `binaryen@132` in `target/tools/binaryen` when npm is
@@ -20,7 +22,10 @@ use crate::serve;
 use crate::util::{self, cargo};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The app's profile: small (it is the initial load).
 const PROFILE: &str = "wasm-release";
+/// The worker's profile: fast (it runs the hashing loops, loaded on demand).
+const WORKER_PROFILE: &str = "wasm-worker";
 /// The npm package that provides a working wasm-opt here (see TOOLCHAIN.md).
 const BINARYEN: &str = "binaryen@132";
 
@@ -106,15 +111,22 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
         "web",
         "--bin",
         "web",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        PROFILE,
+    ]))?;
+    util::run(&mut cargo([
+        "build",
         "-p",
         "web-worker",
         "--lib",
         "--target",
         WASM_TARGET,
         "--profile",
-        PROFILE,
+        WORKER_PROFILE,
     ]))?;
-    let wasm_dir = util::target_dir()?.join(WASM_TARGET).join(PROFILE);
+    let wasm_root = util::target_dir()?.join(WASM_TARGET);
     let staging = util::target_dir()?.join("web-staging");
     if staging.exists() {
         std::fs::remove_dir_all(&staging)
@@ -122,7 +134,13 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
     }
     std::fs::create_dir_all(&staging)?;
     let bindgen = build_bindgen()?;
-    for (input, name) in [("web.wasm", "app"), ("web_worker.wasm", "web_worker")] {
+    for (input, name) in [
+        (wasm_root.join(PROFILE).join("web.wasm"), "app"),
+        (
+            wasm_root.join(WORKER_PROFILE).join("web_worker.wasm"),
+            "web_worker",
+        ),
+    ] {
         util::run(Command::new(&bindgen).args([
             "--target".as_ref(),
             "web".as_ref(),
@@ -131,7 +149,7 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
             name.as_ref(),
             "--out-dir".as_ref(),
             staging.as_os_str(),
-            wasm_dir.join(input).as_os_str(),
+            input.as_os_str(),
         ]))?;
     }
     let mut sizes = Sizes::default();
@@ -139,12 +157,13 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
         Some(wasm_opt) => {
             let mut before = 0;
             let mut after = 0;
-            for name in ["app_bg.wasm", "web_worker_bg.wasm"] {
+            // The app for size, the worker for speed (as they were built).
+            for (name, level) in [("app_bg.wasm", "-Oz"), ("web_worker_bg.wasm", "-O3")] {
                 let file = staging.join(name);
                 before += file_len(&file)?;
                 let mut command = Command::new(&wasm_opt);
                 command
-                    .arg("-Oz")
+                    .arg(level)
                     .args(WASM_OPT_FEATURES)
                     .arg(&file)
                     .arg("-o")
