@@ -19,7 +19,7 @@ use crate::encode::{Decode, DecodeError, Encode, Reader, put_list};
 use crate::hash::{BlockHash, Domain, MerkleRoot, TxId};
 use crate::identity::GovernanceError;
 use crate::keys::{Address, Keypair, SignedMessage, verify_batch};
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, LedgerUndo};
 use crate::merkle::merkle_root;
 use crate::pow::{Header, Target};
 use crate::tx::{Coinbase, Transaction, TxError};
@@ -186,6 +186,16 @@ pub enum BlockError {
     /// The block was sealed by a key that is not an authority.
     #[error("block {height} was sealed by {signer}, which is not one of this chain's authorities")]
     NotAnAuthority {
+        /// Height of the block.
+        height: u64,
+        /// The sealer.
+        signer: Address,
+    },
+    /// A proof-of-stake block sealed by a key with no stake.
+    #[error(
+        "block {height} was sealed by {signer}, which has no stake on this chain (only validators with stake may seal)"
+    )]
+    NoStake {
         /// Height of the block.
         height: u64,
         /// The sealer.
@@ -615,11 +625,45 @@ impl Block {
         parent_ledger: &Ledger,
         reward: Amount,
     ) -> Result<(Ledger, BlockReceipts), BlockError> {
+        let mut ledger = parent_ledger.clone();
+        let (_undo, receipts) = self.apply_in_place(&mut ledger, reward)?;
+        Ok((ledger, receipts))
+    }
+
+    /// [`Block::apply_with_receipts`] on `ledger` itself, returning the
+    /// block's undo record with its receipts: [`Ledger::restore`] with the
+    /// record takes the ledger back to the parent's. It costs what the
+    /// block touches, not the size of the ledger (no copy, no diff), which
+    /// is how `Chain` connects blocks. On `Err` the ledger is unchanged
+    /// (what was written is rolled back from the same record).
+    pub fn apply_in_place(
+        &self,
+        ledger: &mut Ledger,
+        reward: Amount,
+    ) -> Result<(LedgerUndo, BlockReceipts), BlockError> {
+        ledger.begin_journal();
+        let applied = self.apply_journaled(ledger, reward);
+        let undo = ledger.end_journal();
+        match applied {
+            Ok(receipts) => Ok((undo, receipts)),
+            Err(e) => {
+                ledger.restore(&undo);
+                Err(e)
+            }
+        }
+    }
+
+    /// The transactions and the coinbase, written straight into `ledger`
+    /// (the caller journals and rolls back).
+    fn apply_journaled(
+        &self,
+        ledger: &mut Ledger,
+        reward: Amount,
+    ) -> Result<BlockReceipts, BlockError> {
         let height = self.header.height;
         let coinbase = self
             .coinbase()
             .ok_or(BlockError::FirstNotCoinbase { height })?;
-        let mut ledger = parent_ledger.clone();
         let mut fees = Amount::ZERO;
         let mut gas_fees = Amount::ZERO;
         let mut receipts = BlockReceipts::default();
@@ -632,7 +676,7 @@ impl Block {
             if let Transaction::Coinbase(_) = tx {
                 return Err(BlockError::ExtraCoinbase { height, index });
             }
-            let paid = apply_transaction(&mut ledger, tx, height, coinbase.to).map_err(tx_error)?;
+            let paid = apply_transaction(ledger, tx, height, coinbase.to).map_err(tx_error)?;
             let overflow = || {
                 tx_error(TxError::Overflow {
                     what: "the block's fees",
@@ -674,7 +718,7 @@ impl Block {
                 index: 0,
                 error,
             })?;
-        Ok((ledger, receipts))
+        Ok(receipts)
     }
     // ANCHOR_END: apply
 }

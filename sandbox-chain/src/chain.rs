@@ -21,7 +21,7 @@ use crate::block::{
 };
 use crate::bridge::mint::vault_address;
 use crate::bridge::{LightClient, MintBridge};
-use crate::consensus::{Consensus, ValidatorSet, poa};
+use crate::consensus::{Consensus, ValidatorSet, poa, stake};
 use crate::hash::{BlockHash, TxId};
 use crate::identity::GovernanceError;
 use crate::identity::{Consortium, Membership};
@@ -858,6 +858,10 @@ impl Chain {
                 self.check_authority(block, parent, seal, &validators)?
             }
             (Consensus::Authority { .. }, _) => return Err(wrong_seal("an authority seal")),
+            (Consensus::Stake { .. }, Seal::Authority(seal)) => {
+                self.check_stake(block, parent, seal, &validators)?
+            }
+            (Consensus::Stake { .. }, _) => return Err(wrong_seal("an authority seal")),
             (Consensus::Bft { .. }, Seal::Commit(cert)) => {
                 let hash = block.hash();
                 cert.verify(
@@ -975,6 +979,68 @@ impl Chain {
         Ok(poa::weight(validators, height, &key))
     }
     // ANCHOR_END: check_authority
+
+    /// Proof-of-stake rules (see [`stake`]): a sealer with stake, a valid
+    /// signature, not before its place in the height's stake-weighted
+    /// order allows. Returns the block's weight.
+    fn check_stake(
+        &self,
+        block: &Block,
+        parent: &Entry,
+        seal: &poa::AuthoritySeal,
+        validators: &[PublicKey],
+    ) -> Result<u128, BlockError> {
+        let height = block.height();
+        let key = seal.signer;
+        let signer = key.address();
+        let stakes = self.stakes_of(validators);
+        if !stakes.iter().any(|s| s.key == key && s.stake > 0) {
+            return Err(BlockError::NoStake { height, signer });
+        }
+        seal.verify(&block.hash())
+            .map_err(|_| BlockError::BadSeal { height, signer })?;
+        let parent_hash = block.header.parent;
+        let rank = stake::rank(&stakes, &parent_hash, height, &key)
+            .ok_or(BlockError::NoStake { height, signer })?;
+        let earliest = stake::earliest_time(
+            parent.block.header.timestamp_ms,
+            self.params.target_block_time_ms,
+            rank,
+            stakes.len(),
+        );
+        if block.header.timestamp_ms < earliest {
+            return Err(BlockError::TooEarly {
+                height,
+                found: block.header.timestamp_ms,
+                earliest,
+                in_turn: rank == 0,
+            });
+        }
+        Ok(stake::weight(rank))
+    }
+
+    /// `validators` with their stakes from the chain's parameters (0 for
+    /// a validator the parameters give none, e.g. one a consortium added).
+    fn stakes_of(&self, validators: &[PublicKey]) -> Vec<stake::Stake> {
+        validators
+            .iter()
+            .map(|key| stake::Stake {
+                key: *key,
+                stake: self.params.consensus.stake_of(key),
+            })
+            .collect()
+    }
+
+    /// The validators and their stakes for the block after `hash` on a
+    /// proof-of-stake chain (empty on any other chain).
+    pub fn stakes_after(&self, hash: &BlockHash) -> Vec<stake::Stake> {
+        if !matches!(self.params.consensus, Consensus::Stake { .. }) {
+            return Vec::new();
+        }
+        self.validators_after(hash)
+            .map(|v| self.stakes_of(&v))
+            .unwrap_or_default()
+    }
 
     /// The validators for the child of `entry`: the membership's on a
     /// permissioned chain, the consensus parameters' otherwise.
@@ -1132,10 +1198,11 @@ impl Chain {
             return Ok(());
         };
         let block = Arc::clone(&entry.block);
-        let (next, receipts) = block.apply_with_receipts(&self.ledger, self.params.block_reward)?;
+        // In place: the undo record is what the block touched, so connecting
+        // costs O(touched accounts), not a copy and a diff of the ledger.
+        let (undo, receipts) = block.apply_in_place(&mut self.ledger, self.params.block_reward)?;
         self.receipts.insert(*hash, Arc::new(receipts));
-        self.undo.insert(*hash, self.ledger.diff_from(&next));
-        self.ledger = next;
+        self.undo.insert(*hash, undo);
         for txid in block.txids() {
             self.tx_index.insert(txid, *hash);
         }

@@ -34,7 +34,10 @@ impl Encode for Account {
 }
 
 /// Balances and nonces by address. Accounts never touched are zero.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Two ledgers are equal when their accounts, contracts and bridges are
+/// (the journal of a transition in progress is not part of the state).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Ledger {
     accounts: BTreeMap<Address, Account>,
     /// Deployed contracts (their coins are in `accounts`, like anyone's).
@@ -45,10 +48,36 @@ pub struct Ledger {
     /// JSON form (it is rebuilt by replaying the blocks).
     #[serde(skip)]
     bridges: BTreeMap<u32, MintBridge>,
+    /// While a block is applied in place: the value every entry had before
+    /// the block first touched it (see [`Ledger::begin_journal`]).
+    #[serde(skip)]
+    journal: Option<Box<Journal>>,
+}
+
+impl PartialEq for Ledger {
+    fn eq(&self, other: &Self) -> bool {
+        self.accounts == other.accounts
+            && self.contracts == other.contracts
+            && self.bridges == other.bridges
+    }
+}
+
+impl Eq for Ledger {}
+
+/// The value each entry had before a transition first wrote it (`None`:
+/// absent). The first write wins, so it always holds the value from before
+/// the transition, however often the entry changes during it.
+#[derive(Clone, Debug, Default)]
+struct Journal {
+    accounts: BTreeMap<Address, Option<Account>>,
+    contracts: BTreeMap<Address, Option<Contract>>,
+    bridges: BTreeMap<u32, Option<MintBridge>>,
 }
 
 /// What a block changed, to undo it in a reorg: the prior value of every
-/// account and contract it touched (`None`: did not exist).
+/// account, contract and bridge it touched (`None`: did not exist). Made by
+/// `Block::apply_in_place` as it goes (one entry per touched key, in key
+/// order), or by [`Ledger::diff_from`] from two whole ledgers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LedgerUndo {
     /// Accounts before.
@@ -107,12 +136,62 @@ impl Ledger {
 
     /// Installs a bridge (at genesis).
     pub(crate) fn set_bridge(&mut self, source: u32, bridge: MintBridge) {
+        self.note_bridge(source);
         self.bridges.insert(source, bridge);
+    }
+
+    /// Starts recording the prior value of every entry written from now on
+    /// (replacing any journal in progress).
+    pub(crate) fn begin_journal(&mut self) {
+        self.journal = Some(Box::default());
+    }
+
+    /// Stops recording and returns what was recorded as an undo record:
+    /// [`Ledger::restore`] with it returns the ledger to where
+    /// [`Ledger::begin_journal`] found it. Costs O(entries touched).
+    pub(crate) fn end_journal(&mut self) -> LedgerUndo {
+        let journal = self.journal.take().map(|j| *j).unwrap_or_default();
+        LedgerUndo {
+            accounts: journal.accounts.into_iter().collect(),
+            contracts: journal.contracts.into_iter().collect(),
+            bridges: journal.bridges.into_iter().collect(),
+        }
+    }
+
+    /// Records `address`'s account before its first write (if journaling).
+    fn note_account(&mut self, address: Address) {
+        if let Some(journal) = self.journal.as_mut() {
+            let prior = self.accounts.get(&address).copied();
+            journal.accounts.entry(address).or_insert(prior);
+        }
+    }
+
+    /// Records the contract at `address` before its first write.
+    fn note_contract(&mut self, address: Address) {
+        if let Some(journal) = self.journal.as_mut()
+            && !journal.contracts.contains_key(&address)
+        {
+            let prior = self.contracts.get(&address).cloned();
+            journal.contracts.insert(address, prior);
+        }
+    }
+
+    /// Records the bridge from `source` before its first write.
+    fn note_bridge(&mut self, source: u32) {
+        if let Some(journal) = self.journal.as_mut()
+            && !journal.bridges.contains_key(&source)
+        {
+            let prior = self.bridges.get(&source).cloned();
+            journal.bridges.insert(source, prior);
+        }
     }
 
     /// Applies a relay to the bridge from its source chain. `Err` (and no
     /// change) if this chain has no bridge from that chain.
     pub fn apply_relay(&mut self, relay: &Relay) -> Result<RelayReceipt, TxError> {
+        if self.bridges.contains_key(&relay.source_chain) {
+            self.note_bridge(relay.source_chain);
+        }
         let bridge = self
             .bridges
             .get_mut(&relay.source_chain)
@@ -130,11 +209,13 @@ impl Ledger {
     /// Overwrites an account (for the contract layer, which computes every
     /// new value before it writes any).
     pub(crate) fn set_account(&mut self, address: Address, account: Account) {
+        self.note_account(address);
         self.accounts.insert(address, account);
     }
 
     /// Stores a contract (deploy, or its storage after a call).
     pub(crate) fn set_contract(&mut self, address: Address, contract: Contract) {
+        self.note_contract(address);
         self.contracts.insert(address, contract);
     }
 
@@ -150,13 +231,14 @@ impl Ledger {
 
     /// Adds `amount` to `address`.
     pub fn credit(&mut self, address: Address, amount: Amount) -> Result<(), TxError> {
-        let account = self.accounts.entry(address).or_default();
+        let mut account = self.account(&address);
         account.balance = account
             .balance
             .checked_add(amount)
             .ok_or(TxError::Overflow {
                 what: "the recipient's balance",
             })?;
+        self.set_account(address, account);
         Ok(())
     }
 
@@ -229,7 +311,9 @@ impl Ledger {
                 .ok_or(TxError::Overflow { what })?;
             writes.insert(to, account);
         }
-        self.accounts.extend(writes);
+        for (address, account) in writes {
+            self.set_account(address, account);
+        }
         Ok(())
     }
 

@@ -428,6 +428,16 @@ impl Mempool {
             .filter_map(|id| self.entries.get(id).map(|e| (id, &e.tx)))
     }
 
+    /// Every pending transaction in an order another pool admits them in:
+    /// senders in address order, each sender's in nonce order (what a node
+    /// sends a peer it has just reconnected with).
+    pub fn pending_in_order(&self) -> impl Iterator<Item = (&TxId, &Transaction)> {
+        self.queues
+            .values()
+            .flat_map(|q| q.values())
+            .filter_map(|id| self.entries.get(id).map(|e| (id, &e.tx)))
+    }
+
     /// The nonce the pool expects next from `sender` (what a wallet should
     /// sign): the tip's next nonce plus its pending transfers.
     pub fn next_nonce(&self, tip: &Ledger, sender: &Address) -> u64 {

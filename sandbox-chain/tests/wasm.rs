@@ -57,6 +57,21 @@ fn golden_bft_world_digest_replays_in_wasm32() {
     assert_eq!(Some(w.digest()), t.digest);
 }
 
+/// The golden connected world (two mining chains, a relayer outage, a
+/// partition of A, a bridge mint, an HTLC on B) replays in wasm32 to the
+/// digest recorded natively (`tests/it/islands.rs` checks the same file):
+/// both worlds, the relayers and the bridge are bit-identical on both
+/// platforms.
+#[wasm_bindgen_test]
+fn golden_islands_digest_replays_in_wasm32() {
+    use sandbox_chain::world::islands::{Islands, IslandsTranscript};
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("data/islands_digest.json")).unwrap();
+    let t: IslandsTranscript = serde_json::from_value(file["transcript"].clone()).unwrap();
+    let i = Islands::replay(&t).unwrap();
+    assert_eq!(i.digest().to_hex(), file["digest"].as_str().unwrap());
+}
+
 /// The benchmark function runs in wasm32 too (a small run; `cargo xtask
 /// bench` runs the full one).
 #[wasm_bindgen_test]

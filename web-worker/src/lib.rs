@@ -6,8 +6,10 @@
 //! `{type: "ready"}`; then for each `{type: "mine", job, header, start,
 //! count}` it runs `sandbox_chain::pow::mine_range` over `start..start+count`
 //! and answers `{type: "mined", job, tried, nonce?, hash?}`. Benchmarks:
-//! `{type: "bench", kind: "hash" | "verify", ms}` → `{type: "bench", kind,
-//! count, ms}`. The message logic is plain Rust ([`handle`]) so it is tested
+//! `{type: "bench", kind: "hash" | "verify" | "world", ms}` → `{type:
+//! "bench", kind, count, ms}` (`world` runs the whole benchmark world and
+//! counts its events; `ms` is then what it took), or `{type: "error",
+//! message}`. The message logic is plain Rust ([`handle`]) so it is tested
 //! natively; only [`start`] touches the browser.
 
 use sandbox_chain::encode::Decode;

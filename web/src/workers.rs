@@ -8,8 +8,9 @@
 //! - page → worker `{type: "mine", job, header, start, count}` (`header`: the
 //!   124-byte canonical header in hex);
 //! - worker → page `{type: "mined", job, tried, nonce?, hash?}`;
-//! - page → worker `{type: "bench", kind: "hash" | "verify", ms}`;
-//! - worker → page `{type: "bench", kind, count, ms}`.
+//! - page → worker `{type: "bench", kind: "hash" | "verify" | "world", ms}`;
+//! - worker → page `{type: "bench", kind, count, ms}` or `{type: "error",
+//!   message}`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -62,14 +63,32 @@ fn worker_url() -> String {
     browser::meta_content("chainlab-worker").unwrap_or_else(|| DEFAULT_WORKER_URL.into())
 }
 
-/// Starts a module worker whose messages go to `on_message`.
+/// Starts the app's module worker; its messages go to `on_message`.
 fn spawn_worker(
     on_message: impl FnMut(MessageEvent) + 'static,
     on_error: impl FnMut(web_sys::Event) + 'static,
 ) -> Result<(Worker, MessageHandler, ErrorHandler), String> {
+    spawn_worker_at(&BenchWorker::App, on_message, on_error)
+}
+
+/// Starts `which` worker; its messages go to `on_message`.
+fn spawn_worker_at(
+    which: &BenchWorker,
+    on_message: impl FnMut(MessageEvent) + 'static,
+    on_error: impl FnMut(web_sys::Event) + 'static,
+) -> Result<(Worker, MessageHandler, ErrorHandler), String> {
     let options = WorkerOptions::new();
-    options.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options(&worker_url(), &options).map_err(|e| format!("{e:?}"))?;
+    let url = match which {
+        BenchWorker::App => {
+            options.set_type(WorkerType::Module);
+            worker_url()
+        }
+        BenchWorker::Script(url) => {
+            options.set_type(WorkerType::Classic);
+            url.clone()
+        }
+    };
+    let worker = Worker::new_with_options(&url, &options).map_err(|e| format!("{e:?}"))?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(on_error);
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -296,16 +315,43 @@ impl Miner {
     }
 }
 
-/// One benchmark: `workers` fresh workers each run `kind` for `ms`
-/// milliseconds; `done` gets the summed rate per second. The workers are
-/// terminated afterwards.
-pub fn run_bench(kind: &'static str, workers: u32, ms: f64, done: impl FnOnce(f64) + 'static) {
+/// Which script a benchmark's workers run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BenchWorker {
+    /// The app's own worker (the `web-worker` crate's wasm).
+    App,
+    /// A classic worker script at this relative URL that speaks the same
+    /// benchmark protocol (the CryptoJS baseline `cargo xtask bench` serves).
+    Script(String),
+}
+
+/// One benchmark: `workers` fresh `which` workers each run `kind` for `ms`
+/// milliseconds; `done` gets the summed rate per second, or why it failed
+/// (a worker that could not start or load, or that answered an error).
+/// The workers are terminated afterwards.
+pub fn run_bench(
+    which: BenchWorker,
+    kind: &'static str,
+    workers: u32,
+    ms: f64,
+    done: impl FnOnce(Result<f64, String>) + 'static,
+) {
+    type Done = Box<dyn FnOnce(Result<f64, String>)>;
     struct Run {
         workers: Vec<Worker>,
         closures: Vec<Closure<dyn FnMut(MessageEvent)>>,
         error_closures: Vec<Closure<dyn FnMut(web_sys::Event)>>,
         rates: Vec<f64>,
-        done: Option<Box<dyn FnOnce(f64)>>,
+        done: Option<Done>,
+    }
+    impl Run {
+        /// Stops every worker and hands back `done` (once).
+        fn finish(&mut self) -> Option<Done> {
+            for worker in &self.workers {
+                worker.terminate();
+            }
+            self.done.take()
+        }
     }
     let run = Rc::new(RefCell::new(Run {
         workers: Vec::new(),
@@ -337,32 +383,44 @@ pub fn run_bench(kind: &'static str, workers: u32, ms: f64, done: impl FnOnce(f6
                         let took = get_f64(&data, "ms").unwrap_or(1.0).max(1.0);
                         run.rates.push(count * 1000.0 / took);
                         if run.rates.len() == run.workers.len() {
-                            for worker in &run.workers {
-                                worker.terminate();
-                            }
                             let total: f64 = run.rates.iter().sum();
-                            run.done.take().map(|f| (f, total))
+                            run.finish().map(|f| (f, Ok(total)))
                         } else {
                             None
                         }
                     }
+                    Some("error") => {
+                        let why = get_str(&data, "message").unwrap_or_default();
+                        run.finish().map(|f| (f, Err(why)))
+                    }
                     _ => None,
                 }
             };
-            if let Some((done, total)) = finished {
-                done(total);
+            if let Some((done, result)) = finished {
+                done(result);
             }
         };
-        match spawn_worker(on_message, |_| {}) {
+        let shared = Rc::clone(&run);
+        let on_error = move |event: web_sys::Event| {
+            let why = get_str(event.as_ref(), "message")
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the worker script could not be loaded or failed".into());
+            let finished = shared.borrow_mut().finish();
+            if let Some(done) = finished {
+                done(Err(why));
+            }
+        };
+        match spawn_worker_at(&which, on_message, on_error) {
             Ok((worker, on_message, on_error)) => {
                 let mut run = run.borrow_mut();
                 run.workers.push(worker);
                 run.closures.push(on_message);
                 run.error_closures.push(on_error);
             }
-            Err(_) => {
-                if let Some(done) = run.borrow_mut().done.take() {
-                    done(0.0);
+            Err(why) => {
+                let finished = run.borrow_mut().finish();
+                if let Some(done) = finished {
+                    done(Err(why));
                 }
                 return;
             }

@@ -1,7 +1,9 @@
 //! `cargo xtask sandbox` and `cargo xtask dist`: build the browser app
 //! (`web/` and its worker `web-worker/`) into a static folder, and serve it.
 //!
-//! Steps: `cargo build --profile wasm-release` of both crates for wasm32;
+//! Steps: `cargo build` for wasm32 of the app (profile `wasm-release`,
+//! for size: it is the initial load) and the worker (profile
+//! `wasm-worker`, opt-level 3: it runs the hashing loops);
 //! wasm-bindgen (the `wasm-bindgen-cli` library at the workspace's exact
 //! version, through the `web-bindgen` helper binary) with `--target web`;
 //! wasm-opt from npm `binaryen@132` in `target/tools/binaryen` when npm is
@@ -23,6 +25,7 @@ use crate::serve;
 use crate::util::{self, cargo};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The app's profile: small (it is the initial load).
 const PROFILE: &str = "wasm-release";
 /// Rust flags of the release wasm build only (not of tests or native
 /// builds): Leptos's `erase_components` type-erases each component's view,
@@ -32,6 +35,8 @@ const PROFILE: &str = "wasm-release";
 const WASM_RUSTFLAGS_VAR: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
 const WASM_RUSTFLAGS: &str = "--cfg erase_components";
 
+/// The worker's profile: fast (it runs the hashing loops, loaded on demand).
+const WORKER_PROFILE: &str = "wasm-worker";
 /// The npm package that provides a working wasm-opt here (see TOOLCHAIN.md).
 const BINARYEN: &str = "binaryen@132";
 
@@ -122,9 +127,6 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
             "web",
             "--bin",
             "web",
-            "-p",
-            "web-worker",
-            "--lib",
             "--target",
             WASM_TARGET,
             "--profile",
@@ -132,7 +134,17 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
         ])
         .env(WASM_RUSTFLAGS_VAR, WASM_RUSTFLAGS),
     )?;
-    let wasm_dir = util::target_dir()?.join(WASM_TARGET).join(PROFILE);
+    util::run(&mut cargo([
+        "build",
+        "-p",
+        "web-worker",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        WORKER_PROFILE,
+    ]))?;
+    let wasm_root = util::target_dir()?.join(WASM_TARGET);
     let staging = util::target_dir()?.join("web-staging");
     if staging.exists() {
         std::fs::remove_dir_all(&staging)
@@ -140,7 +152,13 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
     }
     std::fs::create_dir_all(&staging)?;
     let bindgen = build_bindgen()?;
-    for (input, name) in [("web.wasm", "app"), ("web_worker.wasm", "web_worker")] {
+    for (input, name) in [
+        (wasm_root.join(PROFILE).join("web.wasm"), "app"),
+        (
+            wasm_root.join(WORKER_PROFILE).join("web_worker.wasm"),
+            "web_worker",
+        ),
+    ] {
         util::run(Command::new(&bindgen).args([
             "--target".as_ref(),
             "web".as_ref(),
@@ -149,7 +167,7 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
             name.as_ref(),
             "--out-dir".as_ref(),
             staging.as_os_str(),
-            wasm_dir.join(input).as_os_str(),
+            input.as_os_str(),
         ]))?;
     }
     let mut sizes = Sizes::default();
@@ -157,12 +175,13 @@ pub(crate) fn build(out: &Path) -> Result<Sizes> {
         Some(wasm_opt) => {
             let mut before = 0;
             let mut after = 0;
-            for name in ["app_bg.wasm", "web_worker_bg.wasm"] {
+            // The app for size, the worker for speed (as they were built).
+            for (name, level) in [("app_bg.wasm", "-Oz"), ("web_worker_bg.wasm", "-O3")] {
                 let file = staging.join(name);
                 before += file_len(&file)?;
                 let mut command = Command::new(&wasm_opt);
                 command
-                    .arg("-Oz")
+                    .arg(level)
                     .args(WASM_OPT_FEATURES)
                     .arg(&file)
                     .arg("-o")

@@ -1,4 +1,5 @@
-//! Consensus rules beyond proof of work: proof of authority ([`poa`]) and a
+//! Consensus rules beyond proof of work: proof of authority ([`poa`]), a
+//! simplified stake-weighted proof of stake ([`stake`]) and a
 //! Tendermint-style BFT engine ([`bft`]), and the [`Consensus`] choice a
 //! chain's parameters make.
 //!
@@ -7,12 +8,15 @@
 //! - proof of authority: the branch with the most weight, where an in-turn
 //!   block weighs 2 and an out-of-turn block 1 (Clique's rule: longest,
 //!   preferring in-turn blocks);
+//! - proof of stake: the same with the height's stake-weighted proposer in
+//!   place of the in-turn authority (2 for its block, 1 for a stand-in's);
 //! - BFT: only finalised blocks (each carries a commit certificate), so
 //!   there is one branch; a second certified block at a finalised height is
 //!   refused and never causes a reorg.
 
 pub mod bft;
 pub mod poa;
+pub mod stake;
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +41,14 @@ pub enum Consensus {
         /// The validators; the proposer rotates through them in this order.
         validators: Vec<PublicKey>,
     },
+    /// Validators with stakes seal blocks, each height's proposer drawn
+    /// with probability proportional to its stake (see [`stake`]).
+    Stake {
+        /// The validators.
+        validators: Vec<PublicKey>,
+        /// Their stakes, in the same order (a missing one counts as 0).
+        stakes: Vec<u64>,
+    },
 }
 
 impl Consensus {
@@ -49,16 +61,33 @@ impl Consensus {
     pub fn validators(&self) -> &[PublicKey] {
         match self {
             Consensus::ProofOfWork => &[],
-            Consensus::Authority { validators } | Consensus::Bft { validators } => validators,
+            Consensus::Authority { validators }
+            | Consensus::Bft { validators }
+            | Consensus::Stake { validators, .. } => validators,
         }
     }
 
-    /// A short name for messages: "proof of work", "proof of authority", "BFT".
+    /// The stake of `key` (0 unless this is proof of stake and it is a
+    /// validator with stake).
+    pub fn stake_of(&self, key: &PublicKey) -> u64 {
+        match self {
+            Consensus::Stake { validators, stakes } => validators
+                .iter()
+                .position(|v| v == key)
+                .and_then(|i| stakes.get(i).copied())
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// A short name for messages: "proof of work", "proof of authority",
+    /// "BFT", "proof of stake".
     pub fn name(&self) -> &'static str {
         match self {
             Consensus::ProofOfWork => "proof of work",
             Consensus::Authority { .. } => "proof of authority",
             Consensus::Bft { .. } => "BFT",
+            Consensus::Stake { .. } => "proof of stake",
         }
     }
 }

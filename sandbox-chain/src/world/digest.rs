@@ -95,9 +95,10 @@ impl World {
     ///    0 and (from, to, departure, lost flag, message) for a message or
     ///    1 and (node, tag) for a timer, or 2 and (node, peer, block hash,
     ///    attempt u32) for a block request's retry; a message is its kind's tag (0 tx,
-    ///    1 inv, 2 getblock, 3 block, 4 engine, 5 governance) then the
-    ///    transaction id or block hash, the engine kind and payload, or the
-    ///    proposal's canonical bytes (length-prefixed);
+    ///    1 inv, 2 getblock, 3 block, 4 engine, 5 governance, 6 txs) then the
+    ///    transaction id or block hash, the engine kind and payload, the
+    ///    proposal's canonical bytes (length-prefixed), or the count and
+    ///    ids of the transactions;
     /// 5. the number of events in the event log and of actions in the
     ///    action log (u64 each).
     ///
@@ -225,6 +226,13 @@ impl World {
                         Message::Governance(g) => {
                             b.push(5);
                             put_bytes(&mut b, &g.encode());
+                        }
+                        Message::Txs(txs) => {
+                            b.push(6);
+                            put_len(&mut b, txs.len());
+                            for t in txs.iter() {
+                                t.id().encode_to(&mut b);
+                            }
                         }
                     }
                 }

@@ -17,8 +17,10 @@
 //! block whose parent is missing is held as an orphan and its parent is
 //! asked from the same neighbour, so a node catches up on a whole branch.
 //! When a link comes up (a partition heals, a cut is restored, a node
-//! stops withholding or being silent) both ends announce their tips.
-//! Transactions are pushed to neighbours.
+//! stops withholding or being silent) both ends announce their tips and
+//! send each other their pending transactions (one `txs` batch, each
+//! sender's in nonce order). Transactions are pushed to neighbours; those a
+//! reorg puts back into a mempool are announced again.
 
 pub mod action;
 pub mod bench;
@@ -32,6 +34,7 @@ pub mod permissioned;
 pub mod poa;
 pub mod pow;
 pub mod scenario;
+pub mod stake;
 pub mod transcript;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,6 +70,7 @@ pub use net::{LinkConfig, Message, NetworkConfig, Topology};
 pub use permissioned::{ChangeSpec, ConsortiumConfig, OrganisationConfig};
 pub use poa::PoaEngine;
 pub use pow::PowEngine;
+pub use stake::StakeEngine;
 pub use transcript::{ReplayError, TRANSCRIPT_FORMAT_VERSION, Transcript};
 
 use net::{Network, link_key};
@@ -138,6 +142,21 @@ pub enum EngineConfig {
         #[serde(default = "default_block_time_ms")]
         period_ms: u64,
     },
+    /// Proof of stake: validators seal blocks, each height's proposer drawn
+    /// with probability proportional to its stake ([`StakeEngine`]).
+    ProofOfStake {
+        /// Names of the validators' keys; a node whose name is listed
+        /// seals with its own key. Empty: every node.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        validators: Vec<String>,
+        /// Their stakes, in the same order. Empty: 1 each.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        stakes: Vec<u64>,
+        /// The proposer seals `period_ms` after the parent block; stand-ins
+        /// from twice that (the chain's `target_block_time_ms`).
+        #[serde(default = "default_block_time_ms")]
+        period_ms: u64,
+    },
     /// Tendermint-style BFT: validators vote each block final ([`BftNode`]).
     Bft {
         /// Names of the validators' keys, in proposer rotation order; a
@@ -166,6 +185,9 @@ impl EngineConfig {
             EngineConfig::ProofOfWork => Box::new(PowEngine::new()),
             EngineConfig::ProofOfAuthority { .. } => {
                 Box::new(PoaEngine::new(config.validator_names()))
+            }
+            EngineConfig::ProofOfStake { .. } => {
+                Box::new(StakeEngine::new(config.validator_names()))
             }
             EngineConfig::Bft { block_time_ms, .. } => {
                 let holders = config
@@ -253,12 +275,31 @@ impl WorldConfig {
         }
     }
 
-    /// The names of the validators (authorities) of a PoA or BFT world:
-    /// the engine's list, or every node's name; none for proof of work.
+    /// `n` nodes named `node-0`, `node-1`, ... all validators of a
+    /// proof-of-stake chain with these stakes (one per node; missing ones
+    /// are 1) and a 1 s period, full mesh.
+    pub fn stake(n: u32, stakes: &[u64]) -> Self {
+        let count = usize::try_from(n).unwrap_or(usize::MAX);
+        WorldConfig {
+            engine: EngineConfig::ProofOfStake {
+                validators: Vec::new(),
+                stakes: (0..count)
+                    .map(|i| stakes.get(i).copied().unwrap_or(1))
+                    .collect(),
+                period_ms: DEFAULT_BLOCK_TIME_MS,
+            },
+            ..WorldConfig::pow(n, 0, 0)
+        }
+    }
+
+    /// The names of the validators (authorities) of a PoA, PoS or BFT
+    /// world: the engine's list, or every node's name; none for proof of
+    /// work.
     pub fn validator_names(&self) -> Vec<String> {
         match &self.engine {
             EngineConfig::ProofOfWork => Vec::new(),
             EngineConfig::ProofOfAuthority { validators, .. }
+            | EngineConfig::ProofOfStake { validators, .. }
             | EngineConfig::Bft { validators, .. } => {
                 if validators.is_empty() {
                     self.nodes.iter().map(|n| n.name.clone()).collect()
@@ -288,6 +329,17 @@ impl WorldConfig {
                 EngineConfig::Bft { block_time_ms, .. } => {
                     params = params.with_consensus(Consensus::Bft { validators });
                     params.target_block_time_ms = (*block_time_ms).max(1);
+                }
+                EngineConfig::ProofOfStake {
+                    stakes, period_ms, ..
+                } => {
+                    let stakes = if stakes.is_empty() {
+                        vec![1; validators.len()]
+                    } else {
+                        stakes.clone()
+                    };
+                    params = params.with_consensus(Consensus::Stake { validators, stakes });
+                    params.target_block_time_ms = (*period_ms).max(1);
                 }
             }
         }
@@ -1246,12 +1298,36 @@ impl World {
         }
     }
 
-    /// Both ends of a link that just came up announce their tips.
+    /// Both ends of a link that just came up announce their tips and send
+    /// each other their pending transactions (so what only one side of a
+    /// partition saw reaches the other when it heals).
     fn handshake(&mut self, a: NodeId, b: NodeId) {
         for (x, y) in [(a, b), (b, a)] {
             if let Some(tip) = self.nodes.get(x.index()).map(|n| n.chain.tip()) {
                 self.send(x, y, Message::Inv(tip));
             }
+            self.send_pending(x, y);
+        }
+    }
+
+    /// `x` sends `y` its whole mempool in one message, in an order that
+    /// admits it (each sender's transactions in nonce order; jitter could
+    /// reorder separate messages, and a pool refuses a nonce gap). Nothing
+    /// if the pool is empty or `x` withholds.
+    fn send_pending(&mut self, x: NodeId, y: NodeId) {
+        if self.behaviour(x) == Some(Behaviour::Withhold) {
+            return;
+        }
+        let Some(n) = self.nodes.get(x.index()) else {
+            return;
+        };
+        let txs: Vec<Arc<Transaction>> = n
+            .pool
+            .pending_in_order()
+            .map(|(_, t)| Arc::new(t.clone()))
+            .collect();
+        if !txs.is_empty() {
+            self.send(x, y, Message::Txs(Arc::new(txs)));
         }
     }
 
@@ -1370,6 +1446,7 @@ impl World {
                 // Refusals are logged by receive_tx.
                 let _ = self.receive_tx(to, tx, Some(from));
             }
+            Message::Txs(txs) => self.receive_txs(to, &txs, from),
             Message::Inv(hash) => {
                 if !withholding {
                     self.request(to, from, hash);
@@ -1436,6 +1513,8 @@ impl World {
         }
     }
 
+    /// `node` takes a transaction (from a neighbour, or from outside if
+    /// `from` is `None`) and, if it is new and admitted, gossips it on.
     fn receive_tx(
         &mut self,
         node: NodeId,
@@ -1443,11 +1522,51 @@ impl World {
         from: Option<NodeId>,
     ) -> Result<TxId, MempoolError> {
         let txid = tx.id();
+        if self.admit_tx(node, &tx, from)? {
+            if self.behaviour(node) != Some(Behaviour::Withhold) {
+                self.broadcast(node, &Message::Tx(tx), from);
+            }
+            self.run_engine(node, EngineInput::NewTransaction);
+        }
+        Ok(txid)
+    }
+
+    /// `node` takes a neighbour's batch of pending transactions in order,
+    /// and passes the ones it admitted on as one batch.
+    fn receive_txs(&mut self, node: NodeId, txs: &[Arc<Transaction>], from: NodeId) {
+        let mut admitted = Vec::new();
+        for tx in txs {
+            // Refusals are logged by admit_tx.
+            if let Ok(true) = self.admit_tx(node, tx, Some(from)) {
+                admitted.push(Arc::clone(tx));
+            }
+        }
+        if admitted.is_empty() {
+            return;
+        }
+        if self.behaviour(node) != Some(Behaviour::Withhold) {
+            self.broadcast(node, &Message::Txs(Arc::new(admitted)), Some(from));
+        }
+        self.run_engine(node, EngineInput::NewTransaction);
+    }
+
+    /// Admits a transaction into `node`'s mempool (or beside it, for a
+    /// relay) and logs the outcome: `Ok(false)` if the node had already
+    /// seen it, `Err` (logged) if refused. A transaction refused only
+    /// because its nonce is ahead is forgotten again, so that it is
+    /// admitted when it comes back after the ones before it.
+    fn admit_tx(
+        &mut self,
+        node: NodeId,
+        tx: &Arc<Transaction>,
+        from: Option<NodeId>,
+    ) -> Result<bool, MempoolError> {
+        let txid = tx.id();
         let Some(n) = self.nodes.get_mut(node.index()) else {
-            return Ok(txid);
+            return Ok(false);
         };
         if !n.seen_txs.insert(txid) {
-            return Ok(txid);
+            return Ok(false);
         }
         // On a permissioned chain, only members may send.
         let outsider = tx.sender_nonce().and_then(|(from, _)| {
@@ -1467,26 +1586,25 @@ impl World {
                     .check_form()
                     .map_err(|e| MempoolError::Tx(crate::tx::TxError::BadRelay(e)))
                     .map(|()| {
-                        n.relays.insert(r.source_chain, Transaction::clone(&tx));
+                        n.relays.insert(r.source_chain, Transaction::clone(tx));
                         crate::mempool::Admitted {
                             id: txid,
                             evicted: None,
                         }
                     }),
             },
-            (None, _) => n.pool.add_tx(Transaction::clone(&tx), n.chain.ledger()),
+            (None, _) => n.pool.add_tx(Transaction::clone(tx), n.chain.ledger()),
         };
+        if let Err(MempoolError::NonceAhead { .. }) = admitted {
+            n.seen_txs.remove(&txid);
+        }
         match admitted {
             Ok(a) => {
                 self.log(WorldEvent::TxAccepted { node, txid, from });
                 if let Some(e) = a.evicted {
                     self.log_evicted(node, e);
                 }
-                if self.behaviour(node) != Some(Behaviour::Withhold) {
-                    self.broadcast(node, &Message::Tx(tx), from);
-                }
-                self.run_engine(node, EngineInput::NewTransaction);
-                Ok(txid)
+                Ok(true)
             }
             Err(e) => {
                 self.log(WorldEvent::TxRejected {
@@ -1587,6 +1705,19 @@ impl World {
         disconnected.sort_by_key(|t| t.sender_nonce().map(|(k, n)| (k.address(), n)));
         let connected = txs_of(&tc.connected);
         let report = n.pool.on_reorg(&disconnected, &connected, n.chain.ledger());
+        // What the reorg put back may never have reached the other side of
+        // a partition (it was mined here first): announce it again, with
+        // each of its senders' later pending transactions, in nonce order.
+        let senders: BTreeSet<Address> = disconnected
+            .iter()
+            .filter(|t| n.pool.contains(&t.id()))
+            .filter_map(|t| t.sender_nonce().map(|(k, _)| k.address()))
+            .collect();
+        let again: Vec<Arc<Transaction>> = senders
+            .iter()
+            .flat_map(|s| n.pool.pending_txs_from(s))
+            .map(|(_, t)| Arc::new(t.clone()))
+            .collect();
         let ran = contract_events(node, &n.chain, &tc.connected);
         // Relays now on the chain are no longer pending.
         let chain = &n.chain;
@@ -1597,6 +1728,9 @@ impl World {
         }
         for e in ran {
             self.log(e);
+        }
+        if !again.is_empty() && self.behaviour(node) != Some(Behaviour::Withhold) {
+            self.broadcast(node, &Message::Txs(Arc::new(again)), None);
         }
         self.run_engine(
             node,
@@ -1809,6 +1943,22 @@ fn check_validators(config: &WorldConfig) -> Result<(), WorldError> {
     for n in &names {
         if !seen.insert(n.as_str()) {
             return Err(WorldError::Validators(format!("list \"{n}\" twice")));
+        }
+    }
+    if let EngineConfig::ProofOfStake { stakes, .. } = &config.engine
+        && !stakes.is_empty()
+    {
+        if stakes.len() != names.len() {
+            return Err(WorldError::Validators(format!(
+                "number {} but {} stakes are given; give one stake per validator (or none: 1 each)",
+                names.len(),
+                stakes.len()
+            )));
+        }
+        if stakes.iter().all(|s| *s == 0) {
+            return Err(WorldError::Validators(
+                "all have stake 0; at least one needs stake to seal blocks".into(),
+            ));
         }
     }
     Ok(())

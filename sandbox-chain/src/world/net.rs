@@ -88,6 +88,10 @@ pub enum Message {
     Engine(EngineMsg),
     /// A governance proposal with the approvals its sender holds.
     Governance(Arc<SignedGovernance>),
+    /// Pending transactions, in an order that admits them (each sender's in
+    /// nonce order): a node's mempool, sent over a link that just came up,
+    /// and the transactions a reorg put back into it, announced again.
+    Txs(Arc<Vec<Arc<Transaction>>>),
 }
 
 impl Message {
@@ -100,6 +104,7 @@ impl Message {
             Message::Block(_) => "block",
             Message::Engine(m) => m.kind,
             Message::Governance(_) => "governance",
+            Message::Txs(_) => "txs",
         }
     }
 
@@ -140,6 +145,7 @@ impl Message {
                 g.governance.nonce,
                 g.approvals.len()
             ),
+            Message::Txs(txs) => format!("{} pending transaction(s)", txs.len()),
         }
     }
 }

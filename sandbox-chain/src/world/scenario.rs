@@ -31,6 +31,10 @@ const SCENARIOS: &[(&str, &str)] = &[
         include_str!("../../scenarios/poa-rotation.json"),
     ),
     (
+        "pos-stake-weighted",
+        include_str!("../../scenarios/pos-stake-weighted.json"),
+    ),
+    (
         "permissioned-outsider",
         include_str!("../../scenarios/permissioned-outsider.json"),
     ),

@@ -388,3 +388,149 @@ fn a_block_on_an_invalid_parent_found_during_a_switch_is_refused() {
     assert_eq!(chain.height(), 2);
     assert!(chain.is_invalid(&b3.hash()));
 }
+
+/// `Block::apply_in_place` (how `Chain` connects blocks) against the pure
+/// `Block::apply`: the same ledger, an undo record that restores the exact
+/// parent ledger, and a record sized by what the block touched, not by the
+/// ledger (the reason it exists: connecting used to copy and diff the
+/// whole ledger per block).
+mod in_place {
+    use super::*;
+    use sandbox_chain::chain::{Allocation, ChainParams};
+    use sandbox_chain::contract::{Call, Deploy, Value, contract_address, examples};
+    use sandbox_chain::keys::Keypair;
+
+    /// Accounts in the ledger besides the ones the blocks use.
+    const BYSTANDERS: u64 = 300;
+
+    fn crowded_params() -> ChainParams {
+        let mut allocations: Vec<Allocation> = (0..BYSTANDERS)
+            .map(|i| Allocation {
+                address: addr(&format!("bystander-{i}")),
+                amount: Amount::new(5),
+            })
+            .collect();
+        for name in ["alice", "bob", "carol"] {
+            allocations.push(Allocation {
+                address: addr(name),
+                amount: Amount::new(100_000),
+            });
+        }
+        ChainParams::lesson(0, allocations)
+    }
+
+    fn deploy(nonce: u64) -> Transaction {
+        let key = Keypair::from_name("alice");
+        Transaction::Deploy(
+            Deploy {
+                chain_id: 1,
+                from: key.public(),
+                nonce,
+                gas_limit: 20_000,
+                gas_price: Amount::new(1),
+                source: examples::TOKEN.source.into(),
+                args: vec![Value::text("Coin")],
+            }
+            .sign(&key),
+        )
+    }
+
+    fn mint(nonce: u64, deployed_at: u64, amount: u64) -> Transaction {
+        let key = Keypair::from_name("alice");
+        Transaction::Call(
+            Call {
+                chain_id: 1,
+                from: key.public(),
+                nonce,
+                contract: contract_address(&addr("alice"), deployed_at),
+                function: "mint".into(),
+                args: vec![Value::Address(addr("bob")), Value::Int(amount)],
+                value: Amount::ZERO,
+                gas_limit: 5_000,
+                gas_price: Amount::new(2),
+            }
+            .sign(&key),
+        )
+    }
+
+    /// Transactions chosen by `seed`: transfers among alice, bob and carol,
+    /// a token deploy and mints of it; `overspend` appends one transfer
+    /// that cannot apply, so the block fails after writing.
+    fn txs(seed: u64, overspend: bool) -> Vec<Transaction> {
+        let names = ["alice", "bob", "carol"];
+        let mut nonces = [0u64; 3];
+        let mut out = Vec::new();
+        let mut deployed = None;
+        for i in 0..(2 + seed % 6) {
+            let pick = (seed >> (3 * i)) as usize;
+            if pick.is_multiple_of(5) && deployed.is_none() {
+                deployed = Some(nonces[0]);
+                out.push(deploy(nonces[0]));
+                nonces[0] += 1;
+            } else if pick % 5 == 1
+                && let Some(at) = deployed
+            {
+                out.push(mint(nonces[0], at, 1 + seed % 50));
+                nonces[0] += 1;
+            } else {
+                let (from, to) = (pick % 3, (pick / 3) % 3);
+                out.push(Transaction::Transfer(pay(
+                    names[from],
+                    names[to],
+                    1 + (seed >> i) % 90,
+                    seed % 3,
+                    nonces[from],
+                )));
+                nonces[from] += 1;
+            }
+        }
+        if overspend {
+            out.push(Transaction::Transfer(pay(
+                "carol", "bob", 1_000_000, 0, nonces[2],
+            )));
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+        #[test]
+        fn applying_in_place_matches_the_pure_transition_and_undoes_exactly(seed in any::<u64>()) {
+            let chain = Chain::new(crowded_params());
+            let parent = chain.ledger().clone();
+            let block = chain.block_template_txs(addr("miner"), txs(seed, false), 10_000);
+            let reward = chain.params().block_reward;
+            let (pure, receipts) = block.apply_with_receipts(&parent, reward).unwrap();
+            let mut ledger = parent.clone();
+            let (undo, in_place_receipts) = block.apply_in_place(&mut ledger, reward).unwrap();
+            prop_assert_eq!(&ledger, &pure);
+            prop_assert_eq!(ledger.state_root(), pure.state_root());
+            prop_assert_eq!(in_place_receipts, receipts);
+            // Only what the block touched: alice, bob, carol, the miner and
+            // at most one contract account; never the bystanders.
+            prop_assert!(undo.accounts.len() <= 5, "{} accounts in the undo record", undo.accounts.len());
+            prop_assert!(undo.contracts.len() <= 1);
+            // Exactly what the whole-ledger diff finds changed, if less
+            // eagerly filtered: restoring either gives the parent back.
+            let diff = parent.diff_from(&pure);
+            for (address, _) in &diff.accounts {
+                prop_assert!(undo.accounts.iter().any(|(a, _)| a == address));
+            }
+            ledger.restore(&undo);
+            prop_assert_eq!(&ledger, &parent);
+            prop_assert_eq!(ledger.state_root(), parent.state_root());
+        }
+
+        #[test]
+        fn a_block_that_fails_midway_leaves_the_ledger_untouched(seed in any::<u64>()) {
+            let chain = Chain::new(crowded_params());
+            let parent = chain.ledger().clone();
+            let block = chain.block_template_txs(addr("miner"), txs(seed, true), 10_000);
+            let mut ledger = parent.clone();
+            let err = block.apply_in_place(&mut ledger, chain.params().block_reward).unwrap_err();
+            prop_assert!(err.to_string().contains("1000000"), "{}", err);
+            prop_assert_eq!(&ledger, &parent);
+            prop_assert_eq!(ledger.state_root(), parent.state_root());
+        }
+    }
+}

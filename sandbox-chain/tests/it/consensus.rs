@@ -322,3 +322,125 @@ fn a_public_chain_refuses_governance() {
     assert_eq!(Transaction::decode(&tx.encode()).unwrap(), tx);
     assert_eq!(tx.encode()[0], 2);
 }
+
+// ---- proof of stake (simplified) ----
+
+use sandbox_chain::consensus::stake;
+
+/// Three validators with stakes 6 : 3 : 1 (and "idle" with none), 1 s blocks.
+fn pos_params() -> ChainParams {
+    let mut p = params().with_consensus(Consensus::Stake {
+        validators: ["st0", "st1", "st2", "idle"]
+            .iter()
+            .map(|n| key(n).public())
+            .collect(),
+        stakes: vec![6, 3, 1, 0],
+    });
+    p.target_block_time_ms = 1_000;
+    p
+}
+
+/// The name of the validator at `rank` for the child of `parent`.
+fn ranked(chain: &Chain, parent: &Block, rank: usize) -> &'static str {
+    let stakes = chain.stakes_after(&parent.hash());
+    let order = stake::ranking(&stakes, &parent.hash(), parent.height() + 1);
+    let k = order[rank];
+    ["st0", "st1", "st2", "idle"]
+        .into_iter()
+        .find(|n| key(n).public() == k)
+        .unwrap()
+}
+
+#[test]
+fn the_drawn_proposer_seals_and_outweighs_a_stand_in() {
+    let mut chain = Chain::new(pos_params());
+    let genesis = chain.tip_block().clone();
+    let b1 = sealed(&chain, &genesis, ranked(&chain, &genesis, 0), 1_000);
+    chain.insert(b1.clone()).unwrap();
+    assert_eq!(chain.tip(), b1.hash());
+    // A stand-in (rank 1) after two periods, then the proposer itself.
+    let stand_in = sealed(&chain, &b1, ranked(&chain, &b1, 1), 3_000);
+    chain.insert(stand_in.clone()).unwrap();
+    assert_eq!(chain.tip(), stand_in.hash());
+    let proposer = sealed(&chain, &b1, ranked(&chain, &b1, 0), 3_500);
+    let r = chain.insert(proposer.clone()).unwrap();
+    assert!(r.tip_change.unwrap().is_reorg());
+    assert_eq!(chain.tip(), proposer.hash());
+    assert_eq!(
+        chain.cumulative_work(&proposer.hash()),
+        Some(2 * stake::PROPOSER_WEIGHT)
+    );
+}
+
+#[test]
+fn stake_rules_refuse_with_reasons() {
+    let mut chain = Chain::new(pos_params());
+    let genesis = chain.tip_block().clone();
+    let refuse = |chain: &mut Chain, b: Block| match chain.insert(b) {
+        Err(ChainError::Block(e)) => e,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // No stake: an outsider, and a listed validator with stake 0.
+    for who in ["mallory", "idle"] {
+        let b = sealed(&chain, &genesis, who, 5_000);
+        let e = refuse(&mut chain, b);
+        assert!(matches!(e, BlockError::NoStake { .. }), "{e}");
+        assert!(e.to_string().contains("has no stake"), "{e}");
+    }
+    // The proposer, too early.
+    let proposer = ranked(&chain, &genesis, 0);
+    let b = sealed(&chain, &genesis, proposer, 999);
+    let e = refuse(&mut chain, b);
+    assert!(
+        matches!(
+            e,
+            BlockError::TooEarly {
+                earliest: 1_000,
+                in_turn: true,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // A stand-in at the proposer's time.
+    let stand_in = ranked(&chain, &genesis, 1);
+    let b = sealed(&chain, &genesis, stand_in, 1_000);
+    let e = refuse(&mut chain, b);
+    assert!(
+        matches!(
+            e,
+            BlockError::TooEarly {
+                earliest: 2_000,
+                in_turn: false,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // A seal by someone else's key over the block.
+    let mut forged = sealed(&chain, &genesis, proposer, 1_000);
+    if let Seal::Authority(s) = &mut forged.seal {
+        s.signer = key(stand_in).public();
+    }
+    let e = refuse(&mut chain, forged);
+    assert!(matches!(e, BlockError::BadSeal { .. }), "{e}");
+    // A proof-of-work block on a stake chain.
+    let mut unsealed = sealed(&chain, &genesis, proposer, 1_000);
+    unsealed.seal = Seal::None;
+    let e = refuse(&mut chain, unsealed);
+    assert!(
+        e.to_string()
+            .contains("proof of stake chain needs an authority seal"),
+        "{e}"
+    );
+}
+
+#[test]
+fn stake_params_round_trip_through_json() {
+    let p = pos_params();
+    let json = serde_json::to_string(&p).unwrap();
+    assert!(json.contains(r#""kind":"stake""#), "{json}");
+    assert_eq!(serde_json::from_str::<ChainParams>(&json).unwrap(), p);
+    assert_eq!(p.consensus.stake_of(&key("st1").public()), 3);
+    assert_eq!(p.consensus.stake_of(&key("nobody").public()), 0);
+}

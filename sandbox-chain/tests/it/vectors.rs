@@ -1,5 +1,5 @@
 //! Encoding vectors for keys, addresses, transactions (transfers, coinbases,
-//! contract deploys and calls), blocks and ledger
+//! contract deploys and calls, relays), blocks and ledger
 //! state, checked in as data (`tests/data/tx_vectors.json`). They were
 //! produced by this crate and checked independently by the Python verifier
 //! in `docs/encoding.md`; `CHAINLAB_BLESS=1` rewrites the file after an
@@ -7,6 +7,10 @@
 
 use sandbox_chain::amount::Amount;
 use sandbox_chain::block::Block;
+use sandbox_chain::bridge::mint::vault_address;
+use sandbox_chain::bridge::relay::{Relay, headers_to_relay, prove};
+use sandbox_chain::bridge::{LightClient, MintBridge};
+use sandbox_chain::chain::Chain;
 use sandbox_chain::contract::{
     Call, Deploy, Value as CValue, apply_call, apply_deploy, contract_address, examples,
 };
@@ -16,6 +20,8 @@ use sandbox_chain::keys::Keypair;
 use sandbox_chain::ledger::Ledger;
 use sandbox_chain::tx::{Coinbase, Transaction, Transfer};
 use serde_json::{Value, json};
+
+use crate::support::{addr, mine, params};
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tx_vectors.json");
 
@@ -59,6 +65,7 @@ fn vectors() -> Value {
     let contracts = contract_vectors();
     json!({
         "contracts": contracts,
+        "relay": relay_vector(),
         "comment": "Produced by sandbox-chain (tests/it/vectors.rs), verified by the Python program in docs/encoding.md.",
         "keys": [key_vector("alice"), key_vector("bob"), key_vector("miner")],
         "transfer": {
@@ -160,6 +167,99 @@ fn contract_vectors() -> Value {
             "state_root": ledger.state_root().to_hex(),
         },
     })
+}
+
+/// The destination chain of the relay vector (the source is the lesson
+/// chain of `support::params`, id 1).
+const RELAY_DEST: u32 = 2;
+/// Confirmations the relay vector's bridge needs.
+const RELAY_DEPTH: u64 = 3;
+
+/// A relay from chain 1 to chain 2: three headers (the first holds a lock:
+/// alice pays 30 to the vault for bob), and the lock's Merkle proof.
+fn relay() -> Relay {
+    let key = Keypair::from_name("alice");
+    let lock = Transfer {
+        chain_id: 1,
+        from: key.public(),
+        to: vault_address(1, RELAY_DEST),
+        amount: Amount::new(30),
+        fee: Amount::new(1),
+        nonce: 0,
+        memo: format!("bridge:{}", addr("bob").to_hex()),
+    }
+    .sign(&key);
+    let mut a = Chain::new(params());
+    let b1 = mine(&a, "miner", vec![lock], 10_000);
+    let lock_id = b1.txs[1].id();
+    a.insert(b1).unwrap();
+    for t in [20_000, 30_000] {
+        let b = mine(&a, "miner", vec![], t);
+        a.insert(b).unwrap();
+    }
+    let light = LightClient::new(&params());
+    Relay {
+        source_chain: 1,
+        headers: headers_to_relay(&a, &light, 64),
+        proofs: vec![prove(&a, &lock_id).unwrap()],
+    }
+}
+
+fn relay_vector() -> Value {
+    let relay = relay();
+    let tx = Transaction::Relay(relay.clone());
+    let proofs: Vec<Value> = relay
+        .proofs
+        .iter()
+        .map(|p| {
+            let t = p.tx.as_transfer().unwrap();
+            json!({
+                "block": p.block.to_hex(),
+                "transfer": serde_json::to_value(&t.transfer).unwrap(),
+                "signature": t.signature.to_hex(),
+                "txid": p.tx.id().to_hex(),
+                "leaf_index": p.proof.leaf_index(),
+                "leaf_count": p.proof.leaf_count(),
+                "siblings": p.proof.siblings().iter().map(|h| h.to_hex()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "source_chain": relay.source_chain,
+        "destination_chain": RELAY_DEST,
+        "min_confirmations": RELAY_DEPTH,
+        "vault": vault_address(relay.source_chain, RELAY_DEST).to_hex(),
+        "headers": relay.headers.iter().map(|h| hex::encode(h.encode())).collect::<Vec<_>>(),
+        "proofs": proofs,
+        "tx_hex": hex::encode(tx.encode()),
+        "txid": tx.id().to_hex(),
+    })
+}
+
+/// The relay vector is a real relay: its bytes decode to the relay built
+/// here, and a bridge from chain 1 needing 3 confirmations takes its three
+/// headers and mints bob's 30 once.
+#[test]
+fn relay_vector_decodes_and_mints_on_the_destination() {
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(PATH).unwrap()).unwrap();
+    let bytes = hex::decode(file["relay"]["tx_hex"].as_str().unwrap()).unwrap();
+    let tx = <Transaction as sandbox_chain::encode::Decode>::decode(&bytes).unwrap();
+    assert_eq!(tx.id().to_hex(), file["relay"]["txid"].as_str().unwrap());
+    let Transaction::Relay(decoded) = tx else {
+        panic!("tag 0x12 decodes to a relay, not {tx:?}")
+    };
+    assert_eq!(decoded, relay());
+    let mut bridge = MintBridge::new(
+        LightClient::new(&params()),
+        vault_address(1, RELAY_DEST),
+        RELAY_DEPTH,
+    );
+    let receipt = bridge.apply_relay(&decoded);
+    assert_eq!(receipt.headers_accepted, 3);
+    assert_eq!(receipt.header_refused, None);
+    assert!(receipt.claims_refused.is_empty(), "{receipt:?}");
+    assert_eq!(receipt.minted.len(), 1);
+    assert_eq!(bridge.wrapped_balance(&addr("bob")), Amount::new(30));
 }
 
 #[test]

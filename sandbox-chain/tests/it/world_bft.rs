@@ -254,6 +254,94 @@ fn scenario_poa_rotation_skips_the_offline_authority() {
     ));
 }
 
+/// pos-stake-weighted: while everyone is online each block is sealed by
+/// its drawn proposer, and the proposers follow the stakes 6 : 3 : 1; with
+/// the biggest validator offline the drawn stand-ins keep the chain going.
+#[test]
+fn scenario_pos_proposers_follow_the_stake_and_stand_ins_cover() {
+    use sandbox_chain::consensus::stake;
+    let name = "pos-stake-weighted";
+    let t = scenario_transcript(name).unwrap();
+    let offline_at = t
+        .actions
+        .iter()
+        .position(|a| matches!(a, Action::SetBehaviour { .. }))
+        .unwrap();
+    let mut height_when_offline = 0;
+    let w = play(name, |i, w| {
+        if i == offline_at {
+            height_when_offline = w.chain(NodeId(0)).unwrap().height();
+        }
+    });
+    let keys: Vec<_> = ["big", "mid", "small"]
+        .iter()
+        .map(|n| Keypair::from_name(n).public())
+        .collect();
+    let chain = w.chain(NodeId(1)).unwrap();
+    assert!(height_when_offline >= 100, "{height_when_offline}");
+    assert!(
+        chain.height() >= height_when_offline + 15,
+        "{}",
+        chain.height()
+    );
+    let mut sealed = [0u32; 3];
+    let mut stood_in = 0;
+    for h in 1..=chain.height() {
+        let block = chain.get(&chain.canonical_at(h).unwrap()).unwrap();
+        let Seal::Authority(seal) = &block.seal else {
+            panic!("height {h} is not sealed");
+        };
+        let parent = block.header.parent;
+        let order = stake::ranking(&chain.stakes_after(&parent), &parent, h);
+        let rank = order.iter().position(|k| *k == seal.signer).unwrap();
+        let who = keys.iter().position(|k| *k == seal.signer).unwrap();
+        if h <= height_when_offline {
+            assert_eq!(rank, 0, "height {h} was sealed by its proposer");
+            sealed[who] += 1;
+        } else {
+            assert_ne!(who, 0, "the offline validator sealed height {h}");
+            if rank > 0 {
+                assert_eq!(order[0], keys[0], "a stand-in at {h} only for big");
+                assert_eq!(rank, 1, "the first stand-in covers at {h}");
+                stood_in += 1;
+            }
+        }
+    }
+    // About 60 / 30 / 10 % (seed 5; a binomial's spread over 100+ blocks
+    // is about 5 points, the bounds are three times that).
+    let total = f64::from(sealed.iter().sum::<u32>());
+    for (count, share) in sealed.iter().zip([0.6, 0.3, 0.1]) {
+        let got = f64::from(*count) / total;
+        assert!((got - share).abs() < 0.15, "{sealed:?}");
+    }
+    assert!(stood_in > 0, "big was never drawn after going offline");
+    assert!(
+        w.events().iter().any(
+            |e| matches!(&e.event, WorldEvent::Note { text, .. } if text.contains("stand-in"))
+        )
+    );
+    let bob = Keypair::from_name("bob").address();
+    assert_eq!(chain.ledger().balance(&bob), Amount::new(10));
+    assert_eq!(w.chain(NodeId(2)).unwrap().tip(), chain.tip());
+}
+
+/// A proof-of-stake world refuses stakes that cannot work.
+#[test]
+fn stake_worlds_check_their_stakes() {
+    let mut c = WorldConfig::stake(3, &[1, 2]);
+    if let EngineConfig::ProofOfStake { stakes, .. } = &mut c.engine {
+        stakes.truncate(2);
+    }
+    let e = World::new(c, 1).unwrap_err();
+    assert!(e.to_string().contains("3 but 2 stakes"), "{e}");
+    let e = World::new(WorldConfig::stake(2, &[0, 0]), 1).unwrap_err();
+    assert!(e.to_string().contains("stake 0"), "{e}");
+    let mut w = World::new(WorldConfig::stake(3, &[]), 1).unwrap();
+    advance(&mut w, 10_500);
+    assert!(w.chain(NodeId(0)).unwrap().height() >= 8);
+    assert!(w.tips_agree());
+}
+
 /// permissioned-outsider: refused with `not_a_member`; a majority of
 /// organisations admits her; her next transfer is confirmed.
 #[test]

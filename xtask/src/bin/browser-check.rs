@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! browser-check e2e   <webdriver url> <site url> <screenshot dir> [axe.min.js]
-//! browser-check bench <webdriver url> <site url>
+//! browser-check bench <webdriver url> <site url> [query, default auto=1]
 //! ```
 //!
 //! `e2e` does what a student does in each view and in the lessons, and
@@ -12,8 +12,9 @@
 //! it saves the transcript it exports under `<screenshots>/transcripts/`
 //! for the xtask to grade with `grader lesson`. Given axe-core's bundle, it
 //! checks each main view's accessibility (failing on serious or critical
-//! violations). `bench` runs the app's benchmark page and prints its
-//! results as `BENCH <name> <number>` lines.
+//! violations). `bench` runs the app's benchmark page (`#/bench?<query>`)
+//! and prints its results as `BENCH <name> <number>` lines, and a benchmark
+//! that failed in the page as `FAILED <name>: <why>`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -43,12 +44,13 @@ fn main() -> Result<()> {
                 e2e(c, site, shots, Some(axe))
             }))
         }
-        [mode, driver, site] if mode == "bench" => {
+        [mode, driver, site, rest @ ..] if mode == "bench" && rest.len() <= 1 => {
             let shots = std::env::temp_dir();
-            runtime.block_on(with_browser(driver, &shots, |c| bench(c, site)))
+            let query = rest.first().map_or("auto=1", String::as_str);
+            runtime.block_on(with_browser(driver, &shots, |c| bench(c, site, query)))
         }
         _ => bail!(
-            "usage: browser-check e2e <webdriver> <site> <screenshots> [axe.min.js] | bench <webdriver> <site>"
+            "usage: browser-check e2e <webdriver> <site> <screenshots> [axe.min.js] | bench <webdriver> <site> [query]"
         ),
     }
 }
@@ -780,11 +782,11 @@ async fn accessibility(c: &Client, site: &str, axe: &str) -> Result<()> {
     Ok(())
 }
 
-async fn bench(c: Client, site: &str) -> Result<Client> {
-    c.goto(&format!("{site}#/bench?auto=1")).await?;
+async fn bench(c: Client, site: &str, query: &str) -> Result<Client> {
+    c.goto(&format!("{site}#/bench?{query}")).await?;
     let json = c
         .wait()
-        // Three 3 s rates plus the whole 100-node, 1,000-block world.
+        // Four 3 s rates plus the whole 100-node, 1,000-block world.
         .at_most(Duration::from_secs(600))
         .for_element(Locator::Css("#bench-json"))
         .await
@@ -796,6 +798,11 @@ async fn bench(c: Client, site: &str) -> Result<Client> {
     for (name, value) in results {
         if let Some(number) = value.as_f64() {
             println!("BENCH {name} {number}");
+        } else if let (true, Some(failed)) = (name == "failed", value.as_object()) {
+            for (name, why) in failed {
+                let why = why.as_str().unwrap_or_default().replace('\n', " ");
+                println!("FAILED {name}: {why}");
+            }
         }
     }
     Ok(c)
