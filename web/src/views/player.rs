@@ -187,7 +187,7 @@ fn Player(lesson: Arc<Lesson>) -> impl IntoView {
                 </a>
             </p>
         </header>
-        <details class="mb-5 rounded-2xl bg-white p-4 shadow-sm ring-1 ring-slate-200" open=play.with_untracked(|s| s.log().is_empty()).unwrap_or(true)>
+        <details id="lesson-intro" class="mb-5 rounded-2xl bg-white p-4 shadow-sm ring-1 ring-slate-200" open=play.with_untracked(|s| s.log().is_empty()).unwrap_or(true)>
             <summary class="cursor-pointer font-semibold text-slate-900">{move || i18n.t("player.intro")}</summary>
             <div class="mt-3 max-w-3xl text-slate-800">{move || markdown(&intro(&lesson_intro, i18n.lang()))}</div>
         </details>
