@@ -667,7 +667,8 @@ impl Islands {
 
     /// What relayer `rc` would hand over now: headers the destination's
     /// light client lacks, and proofs of deep-enough, unminted locks.
-    /// `None` when there is nothing new (or it is already pending).
+    /// `None` when there is nothing new (or it is already pending or
+    /// applied).
     fn build_relay(&self, rc: &RelayerConfig) -> Option<Relay> {
         let source_world = self.worlds.get(rc.from)?;
         let source = source_world.chain(rc.from_node)?;
@@ -712,8 +713,12 @@ impl Islands {
             headers,
             proofs,
         };
+        // Nothing to hand over if the node holds this very relay already,
+        // or its chain has applied it (a relay runs once per branch).
         let id = Transaction::Relay(relay.clone()).id();
-        if dest_world.pending_relay(rc.to_node, source_id) == Some(id) {
+        if dest_world.pending_relay(rc.to_node, source_id) == Some(id)
+            || dest.find_tx(&id).is_some()
+        {
             return None;
         }
         Some(relay)

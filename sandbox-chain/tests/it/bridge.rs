@@ -6,10 +6,10 @@ use proptest::prelude::*;
 use sandbox_chain::amount::Amount;
 use sandbox_chain::block::Block;
 use sandbox_chain::bridge::mint::vault_address;
-use sandbox_chain::bridge::relay::{headers_to_relay, prove};
+use sandbox_chain::bridge::relay::{Relay, headers_to_relay, prove};
 use sandbox_chain::bridge::swap::{SwapOutcome, SwapParams, simulate};
 use sandbox_chain::bridge::{BridgeError, LightClient, LightError, MintBridge};
-use sandbox_chain::chain::Chain;
+use sandbox_chain::chain::{BridgeParams, Chain};
 use sandbox_chain::keys::Keypair;
 use sandbox_chain::tx::{SignedTransfer, Transaction, Transfer};
 
@@ -237,4 +237,79 @@ fn timeouts_closer_than_the_longest_outage_break_atomicity() {
             "seed {s}"
         );
     }
+}
+
+// ---- a relay is applied once per branch ----
+
+/// Chain B (id 2, proof of work) with a bridge from the test chain A that
+/// needs `depth` confirmations.
+fn chain_b(depth: u64) -> Chain {
+    let mut p = params();
+    p.chain_id = CHAIN_B;
+    p.bridges = vec![BridgeParams {
+        source: Box::new(params()),
+        min_confirmations: depth,
+    }];
+    Chain::new(p)
+}
+
+/// A mined block of `chain` at time `t` holding `txs` (after the coinbase).
+fn mine_txs(chain: &Chain, txs: Vec<Transaction>, t: u64) -> Block {
+    solve(chain.block_template_txs(addr("miner"), txs, t))
+}
+
+/// A relay carries no sender and no nonce, so nothing in the ledger tells
+/// its second run from its first. Before the fix chain B took the very same
+/// relay (same id) in a later block again, once more refusing its lock: a
+/// replay, and two blocks for one transaction id in the chain's index.
+#[test]
+fn a_relay_already_on_the_branch_makes_a_later_block_invalid() {
+    let (a, tx, _) = chain_with_lock(2);
+    let relay = Transaction::Relay(Relay {
+        source_chain: 1,
+        headers: headers_to_relay(&a, &LightClient::new(&params()), 64),
+        proofs: vec![prove(&a, &tx.id()).unwrap()],
+    });
+    let mut b = chain_b(3);
+    let first = mine_txs(&b, vec![relay.clone()], 10_000);
+    b.insert(first.clone()).unwrap();
+    assert_eq!(
+        b.ledger()
+            .bridge(1)
+            .unwrap()
+            .wrapped_balance(&addr("alice")),
+        Amount::new(40)
+    );
+    assert_eq!(b.find_tx(&relay.id()), Some((first.hash(), 1)));
+    // One more block, then the same relay again in block 3 of the same
+    // branch: refused, and the block with it.
+    b.insert(mine_txs(&b, vec![], 15_000)).unwrap();
+    let again = mine_txs(&b, vec![relay.clone()], 20_000);
+    let e = b.insert(again).unwrap_err().to_string();
+    assert!(
+        e.contains("already on this chain, in block 1"),
+        "the reason names where it already is: {e}"
+    );
+    assert_eq!(b.height(), 2);
+    assert_eq!(b.find_tx(&relay.id()), Some((first.hash(), 2)));
+    // On another branch it is not a replay: a sibling of block 1 may hold
+    // it, and when that branch wins, the relay runs there (once).
+    let sibling = mine_txs(&chain_b(3), vec![relay.clone()], 11_000);
+    b.insert(sibling.clone()).unwrap();
+    let mut parent = sibling.clone();
+    for t in [21_000, 31_000] {
+        let next = mine_on(&b, &parent, "mallory", vec![], t);
+        b.insert(next.clone()).unwrap();
+        parent = next;
+    }
+    assert_eq!(b.tip(), parent.hash(), "the sibling's branch has more work");
+    assert_eq!(b.find_tx(&relay.id()), Some((sibling.hash(), 3)));
+    assert_eq!(
+        b.ledger()
+            .bridge(1)
+            .unwrap()
+            .wrapped_balance(&addr("alice")),
+        Amount::new(40),
+        "minted once, on the winning branch"
+    );
 }

@@ -901,3 +901,143 @@ fn a_bft_chain_mints_for_locks_on_a_proof_of_work_chain() {
             .any(|e| matches!(e.event, WorldEvent::Finalized { .. }))
     );
 }
+
+// ---- relays are applied once ----
+
+/// Lesson `bridge`'s world: chain A proof of work mining on demand (2
+/// nodes), chain B a BFT chain of 4 validators deciding a block a second,
+/// one relayer A → B every second for a bridge needing 3 confirmations.
+fn lesson_world() -> Islands {
+    let mut config = IslandsConfig::two_chains(2, 4, 0, &[("alice", 1_000)], 1_000, 3);
+    let mut b = sandbox_chain::world::WorldConfig::bft(4);
+    b.funds = config.chains[1].world.funds.clone();
+    config.chains[1].world = b;
+    Islands::new(config).unwrap()
+}
+
+/// Alice pays the vault on A with `memo` (empty: no recipient).
+fn pay_vault(i: &Islands, node: u32, amount: u64, memo: &str) -> IslandsAction {
+    on(
+        A,
+        Action::SendTransaction {
+            node: NodeId(node),
+            from: "alice".into(),
+            to: i.vault(A, B).unwrap().to_hex(),
+            amount: Amount::new(amount),
+            fee: Amount::new(1),
+            memo: memo.into(),
+            nonce: None,
+        },
+    )
+}
+
+/// Every transaction id that is in more than one block of `node`'s best
+/// chain on B, with the heights holding it.
+fn txids_applied_twice(i: &Islands, node: u32) -> Vec<(String, Vec<u64>)> {
+    let chain = i.world(B).unwrap().chain(NodeId(node)).unwrap();
+    let mut at: std::collections::BTreeMap<String, Vec<u64>> = Default::default();
+    for b in chain.canonical_blocks() {
+        for id in b.txids() {
+            at.entry(id.to_hex()).or_default().push(b.height());
+        }
+    }
+    at.into_iter().filter(|(_, h)| h.len() > 1).collect()
+}
+
+/// Lesson `bridge`'s solution (mint, relayer offline, a lock without a
+/// recipient), then a long quiet wait. Found while writing that lesson: the
+/// relayer proved the refused lock every second; a relay carrying only that
+/// proof and no new header has the same id each time, and B's validators
+/// put the very same relay into blocks 14 and 20: a replay on B.
+fn lesson_solution_then_wait(wait_ms: u64) -> (Islands, String) {
+    let mut i = lesson_world();
+    let alice = addr_hex("alice");
+    let memo = format!("bridge:{alice}");
+    let mut steps = vec![pay_vault(&i, 0, 100, &memo)];
+    steps.extend((0..3).map(|_| on(A, Action::Mine { node: NodeId(0) })));
+    steps.push(IslandsAction::AdvanceTime { ms: 4_000 });
+    steps.push(IslandsAction::StopRelayer { relayer: 0 });
+    steps.push(pay_vault(&i, 0, 200, &memo));
+    steps.extend((0..3).map(|_| on(A, Action::Mine { node: NodeId(0) })));
+    steps.push(IslandsAction::AdvanceTime { ms: 4_000 });
+    steps.push(IslandsAction::StartRelayer { relayer: 0 });
+    steps.push(IslandsAction::AdvanceTime { ms: 4_000 });
+    run(&mut i, steps);
+    assert_eq!(wrapped(&i), 300);
+    let no_recipient = pay_vault(&i, 0, 10, "");
+    let outcome = i.apply_with_outcome(no_recipient).unwrap();
+    let lock = outcome.txid.unwrap().to_hex();
+    let mut steps: Vec<IslandsAction> = (0..3)
+        .map(|_| on(A, Action::Mine { node: NodeId(0) }))
+        .collect();
+    steps.push(IslandsAction::AdvanceTime { ms: wait_ms });
+    run(&mut i, steps);
+    (i, lock)
+}
+
+#[test]
+fn no_relay_is_applied_twice_on_the_destination_chain() {
+    let (i, _) = lesson_solution_then_wait(20_000);
+    for node in 0..4 {
+        assert_eq!(
+            txids_applied_twice(&i, node),
+            vec![],
+            "B node {node}: a transaction id in two blocks is a replay"
+        );
+    }
+}
+
+/// A node refuses a relay its chain already holds (the relayer, or anyone,
+/// handing it over again), with the block it is in; before the fix it took
+/// it for its next block, and mined it a second time.
+#[test]
+fn a_node_refuses_a_relay_its_chain_already_holds() {
+    use crate::support::{mine as mine_block, params};
+    use sandbox_chain::bridge::LightClient;
+    use sandbox_chain::bridge::relay::{Relay, headers_to_relay};
+    use sandbox_chain::chain::{BridgeParams, Chain};
+    use sandbox_chain::world::{ChainSpec, WorldConfig};
+    let mut a = Chain::new(params());
+    for t in [10_000, 20_000] {
+        let b = mine_block(&a, "miner", vec![], t);
+        a.insert(b).unwrap();
+    }
+    let relay = Relay {
+        source_chain: 1,
+        headers: headers_to_relay(&a, &LightClient::new(&params()), 64),
+        proofs: vec![],
+    };
+    let mut p = params();
+    p.chain_id = 2;
+    p.bridges = vec![BridgeParams {
+        source: Box::new(params()),
+        min_confirmations: 1,
+    }];
+    let mut config = WorldConfig::pow(2, 4, 0);
+    config.chain = ChainSpec::Params(p);
+    let mut w = sandbox_chain::world::World::new(config, 5).unwrap();
+    let id = w.submit_relay(NodeId(0), relay.clone()).unwrap();
+    w.apply(Action::Mine { node: NodeId(0) }).unwrap();
+    w.apply(Action::RunUntil {
+        until: Until::Converged,
+        max_events: 10_000,
+    })
+    .unwrap();
+    for node in [0, 1] {
+        let chain = w.chain(NodeId(node)).unwrap();
+        assert_eq!(chain.find_tx(&id).map(|(_, c)| c), Some(1), "node {node}");
+        assert_eq!(chain.ledger().bridge(1).unwrap().light.height(), 2);
+        let e = w.submit_relay(NodeId(node), relay.clone()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("this relay is already on this chain, in block 1"),
+            "node {node}: {e}"
+        );
+        assert_eq!(w.pending_relay(NodeId(node), 1), None, "node {node}");
+    }
+    let before = w.chain(NodeId(0)).unwrap().height();
+    w.apply(Action::Mine { node: NodeId(1) }).unwrap();
+    let chain = w.chain(NodeId(1)).unwrap();
+    assert_eq!(chain.height(), before + 1);
+    assert_eq!(chain.tip_block().txs.len(), 1, "only the coinbase");
+}
