@@ -1197,6 +1197,7 @@ impl Chain {
         let Some(entry) = self.entries.get(hash) else {
             return Ok(());
         };
+        self.check_relays_not_applied(&entry.block)?;
         let block = Arc::clone(&entry.block);
         // In place: the undo record is what the block touched, so connecting
         // costs O(touched accounts), not a copy and a diff of the ledger.
@@ -1224,6 +1225,37 @@ impl Chain {
         if self.canonical.last() == Some(hash) {
             self.canonical.pop();
         }
+    }
+
+    /// `Err` if the relay `txid` is already on the canonical chain. Every
+    /// other kind of transaction carries a nonce (or, a coinbase, its
+    /// height), so the ledger refuses its replay; a relay carries neither,
+    /// so the chain refuses it by id. Nodes ask this before they take a
+    /// relay for their next block.
+    pub fn check_relay_not_applied(&self, txid: &TxId) -> Result<(), TxError> {
+        match self.tx_index.get(txid) {
+            Some(block) => Err(TxError::RelayAlreadyApplied {
+                block: *block,
+                height: self.get(block).map_or(0, Block::height),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// A block connects on top of the canonical chain, which is then exactly
+    /// its ancestry: none of its relays may be on it already.
+    fn check_relays_not_applied(&self, block: &Block) -> Result<(), BlockError> {
+        for (index, tx) in block.txs.iter().enumerate() {
+            if let Transaction::Relay(_) = tx {
+                self.check_relay_not_applied(&tx.id())
+                    .map_err(|error| BlockError::Tx {
+                        height: block.height(),
+                        index,
+                        error,
+                    })?;
+            }
+        }
+        Ok(())
     }
 
     /// The blocks of the canonical chain after genesis, oldest first, for

@@ -105,6 +105,17 @@ pub enum TxError {
     /// A relay is malformed (too many headers or proofs).
     #[error("bad relay: {0}")]
     BadRelay(String),
+    /// This very relay is already on the chain (a relay carries no nonce,
+    /// so the chain applies it at most once per branch).
+    #[error(
+        "this relay is already on this chain, in block {height} ({block}): a relay has no nonce, so the same relay is never applied twice"
+    )]
+    RelayAlreadyApplied {
+        /// The block that holds it.
+        block: crate::hash::BlockHash,
+        /// Its height.
+        height: u64,
+    },
     /// A contract deploy or call breaks a rule of its own (gas limit,
     /// sizes, its signature). Nonce and funds errors of a contract
     /// transaction are the variants above, as for a transfer.

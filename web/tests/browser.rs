@@ -347,7 +347,11 @@ async fn an_objective_ticks_after_an_action_and_the_work_is_saved() {
     // The intro's Markdown is drawn, and its HTML shown as text.
     let intro = text(&app, "#lesson-intro");
     assert!(intro.contains("<b>tags</b>"), "{intro}");
-    assert!(app.query_selector("#lesson-intro strong").unwrap().is_some());
+    assert!(
+        app.query_selector("#lesson-intro strong")
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(objective_done(&app, 0), "false");
     hash_in_lesson(&app, "not it").await;
     assert_eq!(objective_done(&app, 0), "false");

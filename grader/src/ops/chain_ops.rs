@@ -352,7 +352,9 @@ fn rejection(e: &TxError) -> &'static str {
         // Deploys and calls only; this operation checks transfers.
         TxError::Contract(_) => "contract",
         // Relays only (connected chains).
-        TxError::NoBridge { .. } | TxError::BadRelay(_) => "relay",
+        TxError::NoBridge { .. } | TxError::BadRelay(_) | TxError::RelayAlreadyApplied { .. } => {
+            "relay"
+        }
     }
 }
 

@@ -8,6 +8,11 @@
 //! 3. B checks the proof against A's headers at a confirmation depth, and
 //!    mints as many wrapped A-coins to alice on B, exactly once per lock.
 //!
+//! A lock proven at depth that pays the vault but names nobody (no memo,
+//! or not `bridge:<address>`) can never mint: B refuses it once and
+//! records it as **unclaimable** in its state, so the refusal is final and
+//! relayers stop proving it (its coins stay in the vault on A for good).
+//!
 //! The relayer is not trusted: it cannot mint without a real lock buried
 //! under real proof of work. The depth is the defence against A reorganising
 //! the lock away after B minted (see the tests).
@@ -62,9 +67,29 @@ pub enum BridgeError {
         /// The lock.
         txid: TxId,
     },
+    /// This lock was refused for good before (see
+    /// [`BridgeError::is_final`]).
+    #[error(
+        "lock {txid} was already refused for good (its memo names no recipient): its coins stay locked in the vault"
+    )]
+    Unclaimable {
+        /// The lock.
+        txid: TxId,
+    },
     /// The wrapped supply would overflow.
     #[error("minting would overflow the wrapped supply")]
     Overflow,
+}
+
+impl BridgeError {
+    /// Whether no later header can change this refusal: the lock is on the
+    /// best branch at depth and pays the vault, but its memo names no
+    /// recipient. The bridge records such a lock as unclaimable. Every other
+    /// refusal is for now (too shallow, not on the best branch yet, header
+    /// not relayed yet) or about something that is not a lock at all.
+    pub fn is_final(&self) -> bool {
+        matches!(self, BridgeError::BadMemo { .. })
+    }
 }
 
 /// One mint, for events and views.
@@ -137,6 +162,8 @@ pub struct MintBridge {
     /// Confirmations a lock needs before it mints.
     pub min_confirmations: u64,
     minted: BTreeSet<TxId>,
+    /// Locks refused for good ([`BridgeError::is_final`]).
+    unclaimable: BTreeSet<TxId>,
     wrapped: BTreeMap<Address, Amount>,
     supply: Amount,
 }
@@ -149,6 +176,7 @@ impl MintBridge {
             vault,
             min_confirmations,
             minted: BTreeSet::new(),
+            unclaimable: BTreeSet::new(),
             wrapped: BTreeMap::new(),
             supply: Amount::ZERO,
         }
@@ -174,6 +202,16 @@ impl MintBridge {
         self.minted.iter()
     }
 
+    /// Whether the lock `txid` was refused for good (it will never mint).
+    pub fn is_unclaimable(&self, txid: &TxId) -> bool {
+        self.unclaimable.contains(txid)
+    }
+
+    /// The locks refused for good, in id order.
+    pub fn unclaimable(&self) -> impl Iterator<Item = &TxId> {
+        self.unclaimable.iter()
+    }
+
     /// Every wrapped balance, in address order.
     pub fn wrapped(&self) -> impl Iterator<Item = (&Address, &Amount)> {
         self.wrapped.iter()
@@ -181,14 +219,19 @@ impl MintBridge {
 
     /// As hashed into the destination chain's state root: `vault 20 |
     /// min_confirmations u64 | light client state | u32 count | minted lock
-    /// ids (32 each, in byte order) | u32 count | (address 20 | amount u64)*
-    /// in address order`.
+    /// ids (32 each, in byte order) | u32 count | unclaimable lock ids (32
+    /// each, in byte order) | u32 count | (address 20 | amount u64)* in
+    /// address order`.
     pub fn encode_state(&self, out: &mut Vec<u8>) {
         self.vault.encode_to(out);
         self.min_confirmations.encode_to(out);
         self.light.encode_state(out);
         put_len(out, self.minted.len());
         for t in &self.minted {
+            t.encode_to(out);
+        }
+        put_len(out, self.unclaimable.len());
+        for t in &self.unclaimable {
             t.encode_to(out);
         }
         put_len(out, self.wrapped.len());
@@ -200,8 +243,10 @@ impl MintBridge {
 
     /// Applies a relay: submits its headers in order to the light client
     /// (stopping at the first refused one, as later ones build on it), then
-    /// checks each proof and mints. Nothing a relay carries makes it
-    /// invalid: the receipt says what was accepted, refused and minted.
+    /// checks each proof and mints, recording a lock refused for good as
+    /// unclaimable. Nothing a relay carries makes it invalid: the receipt
+    /// says what was accepted, refused and minted. (The chain refuses a
+    /// relay that is already on its branch: a relay has no nonce.)
     pub fn apply_relay(&mut self, relay: &Relay) -> RelayReceipt {
         let mut receipt = RelayReceipt {
             source_chain: relay.source_chain,
@@ -226,10 +271,16 @@ impl MintBridge {
         for p in &relay.proofs {
             match self.claim(p) {
                 Ok(m) => receipt.minted.push(m),
-                Err(e) => receipt.claims_refused.push(ClaimRefused {
-                    lock: p.tx.id(),
-                    reason: e.to_string(),
-                }),
+                Err(e) => {
+                    let lock = p.tx.id();
+                    if e.is_final() {
+                        self.unclaimable.insert(lock);
+                    }
+                    receipt.claims_refused.push(ClaimRefused {
+                        lock,
+                        reason: e.to_string(),
+                    });
+                }
             }
         }
         receipt
@@ -237,7 +288,8 @@ impl MintBridge {
 
     // ANCHOR: claim
     /// Checks a lock proof and mints. Validates everything before changing
-    /// anything.
+    /// anything (recording a lock refused for good is
+    /// [`MintBridge::apply_relay`]'s job).
     pub fn claim(&mut self, p: &LockProof) -> Result<Minted, BridgeError> {
         let Transaction::Transfer(t) = &p.tx else {
             return Err(BridgeError::NotATransfer);
@@ -245,6 +297,9 @@ impl MintBridge {
         let txid = p.tx.id();
         if self.minted.contains(&txid) {
             return Err(BridgeError::AlreadyMinted { txid });
+        }
+        if self.unclaimable.contains(&txid) {
+            return Err(BridgeError::Unclaimable { txid });
         }
         self.light
             .verify_inclusion(txid, &p.block, &p.proof, self.min_confirmations)?;

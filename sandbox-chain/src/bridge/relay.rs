@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::light::LightClient;
+use super::mint::MintBridge;
 use crate::chain::Chain;
 use crate::encode::{Decode, DecodeError, Encode, Reader, put_len, put_list};
 use crate::hash::{BlockHash, TxId};
@@ -23,6 +24,49 @@ pub fn headers_to_relay(source: &Chain, client: &LightClient, max: usize) -> Vec
         .take(max)
         .filter_map(|h| source.get(h).map(|b| b.header))
         .collect()
+}
+
+/// The proofs of the locks on `source`'s best chain (transfers to
+/// `bridge`'s vault) that `bridge` would act on now, oldest first, at most
+/// `max`: the ones it would mint for, and the ones it would refuse for good
+/// ([`crate::bridge::BridgeError::is_final`]), so that the refusal is
+/// recorded once. `bridge` is the destination's bridge with the headers the
+/// relay carries already given to its light client; each lock is tried on a
+/// copy of it, by the very rules the destination chain runs.
+///
+/// Locks already minted or recorded as unclaimable are skipped, and so are
+/// the ones it would refuse for now (too shallow, not on its light client's
+/// best branch): they wait for a later round. A relayer that brought them
+/// anyway would only fill the destination chain with the same refusal.
+pub fn locks_to_relay(source: &Chain, bridge: &MintBridge, max: usize) -> Vec<TxProof> {
+    let mut trial = bridge.clone();
+    let mut proofs = Vec::new();
+    for block in source.canonical_blocks() {
+        for tx in &block.txs {
+            if proofs.len() >= max {
+                return proofs;
+            }
+            let Transaction::Transfer(t) = tx else {
+                continue;
+            };
+            let txid = tx.id();
+            if t.transfer.to != bridge.vault
+                || bridge.has_minted(&txid)
+                || bridge.is_unclaimable(&txid)
+            {
+                continue;
+            }
+            let Some(p) = prove(source, &txid) else {
+                continue;
+            };
+            match trial.claim(&p) {
+                Ok(_) => proofs.push(p),
+                Err(e) if e.is_final() => proofs.push(p),
+                Err(_) => {}
+            }
+        }
+    }
+    proofs
 }
 
 /// A transaction with where it is and the proof of it.

@@ -41,7 +41,8 @@ pub enum TxRejectKind {
     Malformed,
     /// The mempool is full (or the fee too low to make room).
     PoolFull,
-    /// The node already holds it.
+    /// The node already holds it (pending, or a relay already on its
+    /// chain).
     AlreadyKnown,
     /// On a permissioned chain, the sender is not a member.
     NotAMember,
@@ -79,6 +80,7 @@ impl TxRejectKind {
             TxError::NotAMember(_) => TxRejectKind::NotAMember,
             TxError::Governance(_) => TxRejectKind::Governance,
             TxError::NoBridge { .. } | TxError::BadRelay(_) => TxRejectKind::Malformed,
+            TxError::RelayAlreadyApplied { .. } => TxRejectKind::AlreadyKnown,
             TxError::Contract(c) => match c.as_ref() {
                 ContractTxError::BadSignature { .. } => TxRejectKind::BadSignature,
                 ContractTxError::WrongChain { .. } => TxRejectKind::WrongChain,

@@ -9,17 +9,30 @@
 //! destination node sees it), and hands that node a relay transaction
 //! (`bridge::relay::Relay`): the headers the destination's light client
 //! lacks, and the proofs of the locks (transfers to the bridge vault) that
-//! are deep enough and not yet minted. The destination node puts it in its
-//! next block, where the chain itself checks each header (link, height,
-//! time, target rule, work) and each proof (Merkle path, on the best branch,
-//! at the confirmation depth) before it mints; the receipt is the
-//! `relay_applied` event of the destination world.
+//! the destination would act on after those headers: deep enough, not yet
+//! minted, not yet refused for good (the relayer tries each on a copy of
+//! the destination's bridge, by the destination's own rules). The
+//! destination node puts it in its next block, where the chain itself
+//! checks each header (link, height, time, target rule, work) and each
+//! proof (Merkle path, on the best branch, at the confirmation depth)
+//! before it mints; the receipt is the `relay_applied` event of the
+//! destination world.
+//!
+//! A relay has no sender and no nonce: the destination chain applies a
+//! relay once per branch (a block holding one already on its branch is
+//! invalid), nodes refuse one their chain already holds, and the relayer
+//! does not hand it over again. It hands over one relay at a time: while
+//! the node still holds the last one, it waits, so no two relays in flight
+//! prove the same lock. A lock that pays the vault but names no recipient
+//! is refused once and recorded as unclaimable in the bridge's state, so
+//! nobody proves it again.
 //!
 //! What can go wrong is shown, not hidden: a relayer that is offline only
 //! delays minting; a lock the source chain reorganises away before it is
-//! deep enough is refused ("not on the best branch"); a lock reorganised
-//! away *after* minting (a reorg deeper than the confirmation depth) leaves
-//! wrapped coins without a lock, which is why the depth exists.
+//! deep enough never mints (the light client follows the heavier branch,
+//! where it is "not on the best branch"); a lock reorganised away *after*
+//! minting (a reorg deeper than the confirmation depth) leaves wrapped
+//! coins without a lock, which is why the depth exists.
 //!
 //! Atomic swaps need no relayer: each party watches both chains and uses the
 //! shipped `htlc` contract on each (`DeployContract` with `{"example":
@@ -31,7 +44,9 @@ use super::{
     Action, ActionError, ActionOutcome, ChainSpec, NodeId, World, WorldConfig, WorldError,
 };
 use crate::bridge::mint::vault_address;
-use crate::bridge::relay::{MAX_RELAY_HEADERS, MAX_RELAY_PROOFS, Relay, headers_to_relay, prove};
+use crate::bridge::relay::{
+    MAX_RELAY_HEADERS, MAX_RELAY_PROOFS, Relay, headers_to_relay, locks_to_relay,
+};
 use crate::chain::{BridgeParams, ChainParams};
 use crate::contract::Value;
 use crate::contract::vm::StorageKey;
@@ -666,44 +681,34 @@ impl Islands {
     }
 
     /// What relayer `rc` would hand over now: headers the destination's
-    /// light client lacks, and proofs of deep-enough, unminted locks.
-    /// `None` when there is nothing new (or it is already pending).
+    /// light client lacks, and proofs of the locks the destination would
+    /// mint for, or refuse for good (once: it records them), after those
+    /// headers (`bridge::relay::locks_to_relay`). `None` while the node
+    /// still holds a relay from this source for its next block, when there
+    /// is nothing new, or when its chain already has this very relay.
     fn build_relay(&self, rc: &RelayerConfig) -> Option<Relay> {
         let source_world = self.worlds.get(rc.from)?;
         let source = source_world.chain(rc.from_node)?;
         let dest_world = self.worlds.get(rc.to)?;
         let dest = dest_world.chain(rc.to_node)?;
         let source_id = source.params().chain_id;
-        let bridge = dest.ledger().bridge(source_id)?;
-        let mut light = bridge.light.clone();
-        let headers = headers_to_relay(source, &light, MAX_RELAY_HEADERS as usize);
-        for h in &headers {
-            let _ = light.submit(*h);
+        // One relay in flight at a time: while the node still holds one
+        // for its next block, the relayer waits. (A newer relay would carry
+        // the same proofs again, and if the older one, gossiped to other
+        // nodes, landed first, the newer would prove them a second time.)
+        if dest_world.pending_relay(rc.to_node, source_id).is_some() {
+            return None;
         }
-        let vault = bridge.vault;
-        let mut proofs = Vec::new();
-        'blocks: for block in source.canonical_blocks() {
-            for tx in &block.txs {
-                let Transaction::Transfer(t) = tx else {
-                    continue;
-                };
-                if t.transfer.to != vault || bridge.has_minted(&tx.id()) {
-                    continue;
-                }
-                let deep = light
-                    .confirmations(&block.hash())
-                    .is_ok_and(|c| c >= bridge.min_confirmations);
-                if !deep {
-                    continue;
-                }
-                if let Some(p) = prove(source, &tx.id()) {
-                    proofs.push(p);
-                }
-                if proofs.len() >= MAX_RELAY_PROOFS as usize {
-                    break 'blocks;
-                }
-            }
-        }
+        // The relayer runs the destination's own rules on a copy of its
+        // bridge: first the headers, then each lock.
+        let mut bridge = dest.ledger().bridge(source_id)?.clone();
+        let headers = headers_to_relay(source, &bridge.light, MAX_RELAY_HEADERS as usize);
+        bridge.apply_relay(&Relay {
+            source_chain: source_id,
+            headers: headers.clone(),
+            proofs: Vec::new(),
+        });
+        let proofs = locks_to_relay(source, &bridge, MAX_RELAY_PROOFS as usize);
         if headers.is_empty() && proofs.is_empty() {
             return None;
         }
@@ -712,8 +717,10 @@ impl Islands {
             headers,
             proofs,
         };
+        // Nothing to hand over if its chain has applied this very relay (a
+        // relay runs once per branch).
         let id = Transaction::Relay(relay.clone()).id();
-        if dest_world.pending_relay(rc.to_node, source_id) == Some(id) {
+        if dest.find_tx(&id).is_some() {
             return None;
         }
         Some(relay)

@@ -1584,7 +1584,9 @@ impl World {
                 })),
                 Some(_) => r
                     .check_form()
-                    .map_err(|e| MempoolError::Tx(crate::tx::TxError::BadRelay(e)))
+                    .map_err(crate::tx::TxError::BadRelay)
+                    .and_then(|()| n.chain.check_relay_not_applied(&txid))
+                    .map_err(MempoolError::Tx)
                     .map(|()| {
                         n.relays.insert(r.source_chain, Transaction::clone(tx));
                         crate::mempool::Admitted {

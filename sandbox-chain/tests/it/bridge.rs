@@ -6,10 +6,10 @@ use proptest::prelude::*;
 use sandbox_chain::amount::Amount;
 use sandbox_chain::block::Block;
 use sandbox_chain::bridge::mint::vault_address;
-use sandbox_chain::bridge::relay::{headers_to_relay, prove};
+use sandbox_chain::bridge::relay::{Relay, headers_to_relay, locks_to_relay, prove};
 use sandbox_chain::bridge::swap::{SwapOutcome, SwapParams, simulate};
 use sandbox_chain::bridge::{BridgeError, LightClient, LightError, MintBridge};
-use sandbox_chain::chain::Chain;
+use sandbox_chain::chain::{BridgeParams, Chain};
 use sandbox_chain::keys::Keypair;
 use sandbox_chain::tx::{SignedTransfer, Transaction, Transfer};
 
@@ -237,4 +237,177 @@ fn timeouts_closer_than_the_longest_outage_break_atomicity() {
             "seed {s}"
         );
     }
+}
+
+// ---- a relay is applied once per branch ----
+
+/// Chain B (id 2, proof of work) with a bridge from the test chain A that
+/// needs `depth` confirmations.
+fn chain_b(depth: u64) -> Chain {
+    let mut p = params();
+    p.chain_id = CHAIN_B;
+    p.bridges = vec![BridgeParams {
+        source: Box::new(params()),
+        min_confirmations: depth,
+    }];
+    Chain::new(p)
+}
+
+/// A mined block of `chain` at time `t` holding `txs` (after the coinbase).
+fn mine_txs(chain: &Chain, txs: Vec<Transaction>, t: u64) -> Block {
+    solve(chain.block_template_txs(addr("miner"), txs, t))
+}
+
+/// A relay carries no sender and no nonce, so nothing in the ledger tells
+/// its second run from its first. Before the fix chain B took the very same
+/// relay (same id) in a later block again, once more refusing its lock: a
+/// replay, and two blocks for one transaction id in the chain's index.
+#[test]
+fn a_relay_already_on_the_branch_makes_a_later_block_invalid() {
+    let (a, tx, _) = chain_with_lock(2);
+    let relay = Transaction::Relay(Relay {
+        source_chain: 1,
+        headers: headers_to_relay(&a, &LightClient::new(&params()), 64),
+        proofs: vec![prove(&a, &tx.id()).unwrap()],
+    });
+    let mut b = chain_b(3);
+    let first = mine_txs(&b, vec![relay.clone()], 10_000);
+    b.insert(first.clone()).unwrap();
+    assert_eq!(
+        b.ledger()
+            .bridge(1)
+            .unwrap()
+            .wrapped_balance(&addr("alice")),
+        Amount::new(40)
+    );
+    assert_eq!(b.find_tx(&relay.id()), Some((first.hash(), 1)));
+    // One more block, then the same relay again in block 3 of the same
+    // branch: refused, and the block with it.
+    b.insert(mine_txs(&b, vec![], 15_000)).unwrap();
+    let again = mine_txs(&b, vec![relay.clone()], 20_000);
+    let e = b.insert(again).unwrap_err().to_string();
+    assert!(
+        e.contains("already on this chain, in block 1"),
+        "the reason names where it already is: {e}"
+    );
+    assert_eq!(b.height(), 2);
+    assert_eq!(b.find_tx(&relay.id()), Some((first.hash(), 2)));
+    // On another branch it is not a replay: a sibling of block 1 may hold
+    // it, and when that branch wins, the relay runs there (once).
+    let sibling = mine_txs(&chain_b(3), vec![relay.clone()], 11_000);
+    b.insert(sibling.clone()).unwrap();
+    let mut parent = sibling.clone();
+    for t in [21_000, 31_000] {
+        let next = mine_on(&b, &parent, "mallory", vec![], t);
+        b.insert(next.clone()).unwrap();
+        parent = next;
+    }
+    assert_eq!(b.tip(), parent.hash(), "the sibling's branch has more work");
+    assert_eq!(b.find_tx(&relay.id()), Some((sibling.hash(), 3)));
+    assert_eq!(
+        b.ledger()
+            .bridge(1)
+            .unwrap()
+            .wrapped_balance(&addr("alice")),
+        Amount::new(40),
+        "minted once, on the winning branch"
+    );
+}
+
+// ---- a lock refused for good is recorded, and not proven again ----
+
+/// Chain A with a lock of 40 that names nobody (`memo`), and one of 30 to
+/// alice, then `extra` blocks: (chain, the memo's lock, alice's lock).
+fn chain_with_locks(memo: &str, extra: u64) -> (Chain, Transaction, Transaction) {
+    let key = Keypair::from_name("alice");
+    let nameless = Transfer {
+        memo: memo.into(),
+        ..lock(40, 0, "alice").transfer
+    }
+    .sign(&key);
+    let mut a = Chain::new(params());
+    let b1 = mine(
+        &a,
+        "miner",
+        vec![nameless.clone(), lock(30, 1, "alice")],
+        10_000,
+    );
+    a.insert(b1.clone()).unwrap();
+    for i in 0..extra {
+        let b = mine(&a, "miner", vec![], 20_000 + i * 10_000);
+        a.insert(b).unwrap();
+    }
+    (a, Transaction::Transfer(nameless), b1.txs[2].clone())
+}
+
+/// Before the fix the refusal left no trace in B's state: the relayer
+/// proved the same lock every round and B refused it every time.
+#[test]
+fn a_lock_naming_nobody_is_refused_once_and_recorded_as_unclaimable() {
+    for memo in ["", "bridge:nobody", "to alice"] {
+        let (a, nameless, good) = chain_with_locks(memo, 2);
+        let mut bridge = MintBridge::new(LightClient::new(&params()), vault_address(1, CHAIN_B), 3);
+        let root_before = {
+            let mut out = Vec::new();
+            bridge.encode_state(&mut out);
+            out
+        };
+        let relay = Relay {
+            source_chain: 1,
+            headers: headers_to_relay(&a, &bridge.light, 64),
+            proofs: vec![
+                prove(&a, &nameless.id()).unwrap(),
+                prove(&a, &good.id()).unwrap(),
+            ],
+        };
+        let receipt = bridge.apply_relay(&relay);
+        assert_eq!(receipt.minted.len(), 1, "{memo:?}: alice's lock mints");
+        let [refused] = receipt.claims_refused.as_slice() else {
+            panic!("{memo:?}: one refusal: {receipt:?}");
+        };
+        assert_eq!(refused.lock, nameless.id());
+        assert!(
+            refused.reason.contains("does not say who receives"),
+            "{}",
+            refused.reason
+        );
+        assert!(bridge.is_unclaimable(&nameless.id()), "{memo:?}");
+        assert_eq!(bridge.unclaimable().count(), 1);
+        let mut root_after = Vec::new();
+        bridge.encode_state(&mut root_after);
+        assert_ne!(root_before, root_after, "the record is in the state");
+        // Proven again (by anyone): refused, saying it is final.
+        let e = bridge.claim(&relay.proofs[0]).unwrap_err();
+        assert!(matches!(e, BridgeError::Unclaimable { .. }), "{e}");
+        assert!(e.to_string().contains("already refused for good"), "{e}");
+        // A relayer has nothing left to prove.
+        assert_eq!(locks_to_relay(&a, &bridge, 16), vec![]);
+        assert_eq!(bridge.supply(), Amount::new(30));
+    }
+}
+
+/// A relayer proves what B would act on, by B's rules: locks that mint
+/// now, and a lock refused for good once (so B records it); not locks too
+/// shallow yet, and not what B has minted or recorded.
+#[test]
+fn a_relayer_proves_only_what_the_destination_would_act_on() {
+    let (mut a, nameless, good) = chain_with_locks("", 1);
+    let mut bridge = MintBridge::new(LightClient::new(&params()), vault_address(1, CHAIN_B), 3);
+    relay_all(&a, &mut bridge.light);
+    // Two confirmations of three: too shallow, nothing to prove.
+    assert_eq!(locks_to_relay(&a, &bridge, 16), vec![]);
+    let b = mine(&a, "miner", vec![], 90_000);
+    a.insert(b).unwrap();
+    relay_all(&a, &mut bridge.light);
+    let proofs = locks_to_relay(&a, &bridge, 16);
+    let ids: Vec<_> = proofs.iter().map(|p| p.tx.id()).collect();
+    assert_eq!(ids, vec![nameless.id(), good.id()], "block order");
+    assert_eq!(locks_to_relay(&a, &bridge, 1).len(), 1, "at most max");
+    bridge.apply_relay(&Relay {
+        source_chain: 1,
+        headers: vec![],
+        proofs,
+    });
+    assert!(bridge.has_minted(&good.id()) && bridge.is_unclaimable(&nameless.id()));
+    assert_eq!(locks_to_relay(&a, &bridge, 16), vec![]);
 }
