@@ -310,11 +310,7 @@ async fn lessons(c: &Client, site: &str, shots: &Path) -> Result<()> {
     open(c, site, "").await?;
     click(c, "#nav-lessons").await?;
     text_of(c, "#lesson-list").await?;
-    let meta = attr_of(c, "meta[name=chainlab-course]", "content")
-        .await
-        .context("the page has no course <meta>")?;
-    let bundle: Value = serde_json::from_str(&fetch_in_page(c, &meta).await?)
-        .context("the course bundle is not JSON")?;
+    let bundle = course_bundle(c).await?;
     let plan = plan(&bundle)?;
     shot(c, shots, "lessons").await?;
 
@@ -417,6 +413,77 @@ async fn lessons(c: &Client, site: &str, shots: &Path) -> Result<()> {
     text_of(c, "#objectives").await?;
     shot(c, shots, "phone-lesson").await?;
     c.set_window_size(1280, 900).await?;
+    Ok(())
+}
+
+/// The course bundle the page names in its `<meta name="chainlab-course">`.
+async fn course_bundle(c: &Client) -> Result<Value> {
+    let meta = attr_of(c, "meta[name=chainlab-course]", "content")
+        .await
+        .context("the page has no course <meta>")?;
+    serde_json::from_str(&fetch_in_page(c, &meta).await?).context("the course bundle is not JSON")
+}
+
+/// Every lesson of the course played in the browser as a stuck student
+/// plays it: from a fresh start, each step's solution asked for twice and
+/// applied, and the step must complete. This proves that every lesson's
+/// world (connected chains included) runs in wasm32 in the page as the
+/// checker ran it natively, through the views' `PlayWrite`. A screenshot
+/// of each lesson's last step, and (given axe-core) each lesson page's
+/// accessibility checked there, with its views in their final state.
+async fn every_lesson(c: &Client, site: &str, shots: &Path, axe: Option<&str>) -> Result<()> {
+    open(c, site, "lessons").await?;
+    let bundle = course_bundle(c).await?;
+    c.execute("localStorage.clear()", vec![]).await?;
+    let mut failures = Vec::new();
+    let lessons = bundle["lessons"]
+        .as_array()
+        .context("the bundle has no lessons")?;
+    for lesson in lessons {
+        let id = lesson["id"].as_str().context("a lesson without an id")?;
+        let steps = lesson["steps"].as_array().map_or(0, Vec::len);
+        step(&format!(
+            "lessons: {id}, its {steps} steps solved in the page"
+        ))
+        .await;
+        c.goto(&format!("{site}#/lesson/{id}")).await?;
+        c.refresh().await?;
+        text_of(c, "#objectives").await?;
+        for k in 0..steps {
+            let tab = format!("#step-tab-{k}");
+            press(c, &tab).await?;
+            wait_attr(c, "#step-panel", "data-step", &k.to_string(), 10).await?;
+            // An earlier step's solution may already have done this one.
+            if attr_of(c, &tab, "data-done").await.as_deref() == Some("true") {
+                continue;
+            }
+            press(c, "#solution-ask").await?;
+            c.wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css("#solution-warning"))
+                .await
+                .with_context(|| format!("lesson {id}: no warning before the solution"))?;
+            press(c, "#solution-ask").await?;
+            press(c, "#solution-apply").await?;
+            wait_attr(c, &tab, "data-done", "true", 60)
+                .await
+                .with_context(|| {
+                    format!(
+                        "lesson {id}, step {}: applying its solution in the page did not complete it",
+                        k + 1
+                    )
+                })?;
+        }
+        shot(c, shots, &format!("lesson-{id}")).await?;
+        if let Some(axe) = axe {
+            failures.extend(axe_check(c, &format!("lesson/{id}"), axe).await?);
+        }
+    }
+    ensure!(
+        failures.is_empty(),
+        "axe-core found serious or critical accessibility violations in lessons:\n{}",
+        failures.join("\n")
+    );
     Ok(())
 }
 
@@ -544,6 +611,7 @@ async fn e2e(c: Client, site: &str, shots: &Path, axe: Option<String>) -> Result
     c.set_window_size(1280, 900).await?;
 
     lessons(&c, site, shots).await?;
+    every_lesson(&c, site, shots, axe.as_deref()).await?;
 
     step("corrupted storage: a notice, not a blank page").await;
     c.execute(
@@ -715,6 +783,7 @@ async fn world_views(c: &Client, site: &str, shots: &Path) -> Result<()> {
 /// Every main view, old and new, that axe-core checks.
 const CHECKED_ROUTES: &[&str] = &[
     "",
+    "lessons",
     "hash",
     "keys",
     "block",
@@ -737,42 +806,7 @@ async fn accessibility(c: &Client, site: &str, axe: &str) -> Result<()> {
     let mut failures = Vec::new();
     for route in CHECKED_ROUTES {
         open(c, site, route).await?;
-        // The hash route keeps the page, so axe is injected once per load.
-        let loaded = c
-            .execute("return typeof window.axe !== 'undefined'", vec![])
-            .await?;
-        if loaded != json!(true) {
-            c.execute(&format!("{axe}\n;return true;"), vec![]).await?;
-        }
-        let result = c
-            .execute_async(
-                r#"const done = arguments[arguments.length - 1];
-                   window.axe.run(document, { resultTypes: ['violations'] })
-                     .then(r => done(JSON.stringify(r.violations
-                        .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                        .map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                                     nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) })))))
-                     .catch(e => done(JSON.stringify([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }])));"#,
-                vec![],
-            )
-            .await?;
-        let text = result.as_str().unwrap_or("[]");
-        let violations: Vec<Value> = serde_json::from_str(text)
-            .with_context(|| format!("axe gave unreadable results: {text}"))?;
-        let name = if route.is_empty() { "home" } else { route };
-        println!(
-            "e2e: a11y {name}: {} serious or critical violation(s)",
-            violations.len()
-        );
-        for v in violations {
-            failures.push(format!(
-                "#/{route}: {} ({}): {} at {}",
-                v["id"].as_str().unwrap_or("?"),
-                v["impact"].as_str().unwrap_or("?"),
-                v["help"].as_str().unwrap_or("?"),
-                v["nodes"]
-            ));
-        }
+        failures.extend(axe_check(c, route, axe).await?);
     }
     ensure!(
         failures.is_empty(),
@@ -780,6 +814,50 @@ async fn accessibility(c: &Client, site: &str, axe: &str) -> Result<()> {
         failures.join("\n")
     );
     Ok(())
+}
+
+/// The serious or critical axe-core violations of the page open at
+/// `#/{route}`, one line each.
+async fn axe_check(c: &Client, route: &str, axe: &str) -> Result<Vec<String>> {
+    // The hash route keeps the page, so axe is injected once per load.
+    let loaded = c
+        .execute("return typeof window.axe !== 'undefined'", vec![])
+        .await?;
+    if loaded != json!(true) {
+        c.execute(&format!("{axe}\n;return true;"), vec![]).await?;
+    }
+    let result = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+               window.axe.run(document, { resultTypes: ['violations'] })
+                 .then(r => done(JSON.stringify(r.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) })))))
+                 .catch(e => done(JSON.stringify([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }])));"#,
+            vec![],
+        )
+        .await?;
+    let text = result.as_str().unwrap_or("[]");
+    let violations: Vec<Value> = serde_json::from_str(text)
+        .with_context(|| format!("axe gave unreadable results: {text}"))?;
+    let name = if route.is_empty() { "home" } else { route };
+    println!(
+        "e2e: a11y {name}: {} serious or critical violation(s)",
+        violations.len()
+    );
+    Ok(violations
+        .iter()
+        .map(|v| {
+            format!(
+                "#/{route}: {} ({}): {} at {}",
+                v["id"].as_str().unwrap_or("?"),
+                v["impact"].as_str().unwrap_or("?"),
+                v["help"].as_str().unwrap_or("?"),
+                v["nodes"]
+            )
+        })
+        .collect())
 }
 
 async fn bench(c: Client, site: &str, query: &str) -> Result<Client> {
