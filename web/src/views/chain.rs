@@ -221,7 +221,7 @@ pub fn ChainInLesson(
                     {move || i18n.t_args("lesson.mine_on", &[("node", &node_name.get())])}
                 </button>
             </div>
-            <ol class="flex gap-2 overflow-x-auto pb-2" data-role="chain-blocks" aria-label=move || i18n.t("chain.title")>{blocks}</ol>
+            <ol tabindex="0" class="flex gap-2 overflow-x-auto pb-2" data-role="chain-blocks" aria-label=move || i18n.t("chain.title")>{blocks}</ol>
         </LessonCard>
     }
 }

@@ -39,7 +39,7 @@ fn block(b: Block) -> AnyView {
             }
         }
         Block::Code { text, .. } => view! {
-            <pre class="mb-3 overflow-x-auto rounded-lg bg-slate-900 p-3 text-sm text-slate-100"><code>{text}</code></pre>
+            <pre tabindex="0" class="mb-3 overflow-x-auto rounded-lg bg-slate-900 p-3 text-sm text-slate-100"><code>{text}</code></pre>
         }
         .into_any(),
         Block::Quote(i) => view! {

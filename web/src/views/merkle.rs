@@ -139,7 +139,7 @@ pub(crate) fn tree_svg(
     let height = layout.height.max(1.0);
     view! {
         <svg viewBox=format!("0 0 {width} {height}") width=width.to_string() height=height.to_string()
-            class="max-w-none" role="img" aria-label=label data-role="merkle-svg">
+            class="max-w-none" role="group" aria-label=label data-role="merkle-svg">
             {edges}
             {nodes}
         </svg>

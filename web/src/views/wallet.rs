@@ -383,7 +383,8 @@ pub fn WalletInLesson(
     let pending = move || {
         let rows = pool.get();
         if rows.is_empty() {
-            return view! { <p class="text-sm text-slate-600">{i18n.t("wallet.pool_empty")}</p> }
+            // Inside the pool's <ul>: a list item, not a paragraph.
+            return view! { <li class="text-sm text-slate-600">{i18n.t("wallet.pool_empty")}</li> }
                 .into_any();
         }
         rows.into_iter()
