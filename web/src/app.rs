@@ -153,8 +153,9 @@ fn Header(current: Memo<String>) -> impl IntoView {
     let lessons_link = nav_link(i18n, LESSONS_ROUTE, "nav.lessons", move || {
         current.with(|c| PlayerRoute::parse(c).is_some())
     });
-    // Two groups: the single-chain labs and the world views. Wide screens
-    // show both in a row; phones get a "Views" menu that opens a grid.
+    // Two groups: the single-chain labs and the world views. Very wide
+    // screens show both in a row; narrower ones a "Views" menu that opens
+    // a grid (a drop-down panel from `lg` up).
     let link = move |spec: &'static crate::registry::ViewSpec, wide: bool| {
         let href = format!("#/{}", spec.name);
         let active = move || current.get() == spec.name;
@@ -192,24 +193,24 @@ fn Header(current: Memo<String>) -> impl IntoView {
             .map_or_else(|| i18n.t("app.nav"), |spec| i18n.t(spec.title_key))
     };
     let links = view! {
-        <div class="hidden flex-wrap items-center gap-1 md:flex">
+        <div class="hidden flex-wrap items-center gap-1 2xl:flex">
             <span class="px-1 text-xs font-semibold uppercase tracking-wide text-slate-600">{move || i18n.t("nav.labs")}</span>
             {group(false, true)}
             <span class="ml-2 border-l border-slate-200 px-2 text-xs font-semibold uppercase tracking-wide text-slate-600">{move || i18n.t("nav.world")}</span>
             {group(true, true)}
         </div>
-        <details class="order-last w-full md:hidden" prop:open=move || menu_open.get()
+        <details class="order-last w-full lg:relative lg:order-none lg:w-auto 2xl:hidden" prop:open=move || menu_open.get()
             on:toggle=move |ev| {
                 use wasm_bindgen::JsCast;
                 if let Some(d) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
                     menu_open.set(d.open());
                 }
             }>
-            <summary id="nav-menu" class="flex cursor-pointer items-center justify-between rounded-lg bg-slate-100 px-3 py-2 text-sm font-semibold text-slate-900">
+            <summary id="nav-menu" class="flex cursor-pointer items-center justify-between gap-2 rounded-lg bg-slate-100 px-3 py-2 text-sm font-semibold text-slate-900">
                 <span>{move || i18n.t("app.nav")}" · "{current_title}</span>
                 <span aria-hidden="true">"▾"</span>
             </summary>
-            <div class="mt-2 grid gap-3 sm:grid-cols-2">
+            <div class="mt-2 grid gap-3 rounded-xl bg-white p-3 ring-1 ring-slate-200 sm:grid-cols-2 lg:absolute lg:left-0 lg:z-20 lg:w-[34rem] lg:shadow-lg">
                 <div>
                     <p class="px-3 text-xs font-semibold uppercase tracking-wide text-slate-600">{move || i18n.t("nav.labs")}</p>
                     <div class="grid grid-cols-2 gap-1">{group(false, false)}</div>

@@ -367,7 +367,7 @@ fn StepPanel(
                         view! {
                             <div class="rounded-lg bg-slate-50 p-3 ring-1 ring-slate-200">
                                 <p class="text-sm font-semibold text-slate-800">{i18n.t("player.solution")}</p>
-                                <ol id="solution" class="mt-1 list-decimal space-y-1 pl-6 font-mono text-xs text-slate-800">{lines}</ol>
+                                <ol id="solution" class="mt-1 list-decimal space-y-1 pl-6 font-mono text-xs text-slate-800 break-all">{lines}</ol>
                                 {(!complete()).then(|| view! {
                                     <button type="button" id="solution-apply" class=format!("{BTN} mt-3") on:click=apply_solution.clone()>
                                         {i18n.t("player.apply_solution")}

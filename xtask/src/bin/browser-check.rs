@@ -677,6 +677,8 @@ async fn wait_count(c: &Client, css: &str, n: usize, seconds: u64) -> Result<usi
 async fn world_views(c: &Client, site: &str, shots: &Path) -> Result<()> {
     step("network: play, cut a link, split and heal").await;
     open(c, site, "network").await?;
+    // The last lesson opened may still be played here; start afresh.
+    press(c, "#playground-reset").await?;
     press(c, "#net-play").await?;
     // Messages appear as blocks and transactions travel.
     wait_count(c, "#net-svg .net-msg", 1, 60)
