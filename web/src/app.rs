@@ -188,9 +188,9 @@ fn Header(current: Memo<String>) -> impl IntoView {
         current.track();
         menu_open.set(false);
     });
+    // "Views · Network" on a view's page, just "Views" elsewhere.
     let current_title = move || {
-        crate::views::find(&current.get())
-            .map_or_else(|| i18n.t("app.nav"), |spec| i18n.t(spec.title_key))
+        crate::views::find(&current.get()).map(|spec| format!(" · {}", i18n.t(spec.title_key)))
     };
     let links = view! {
         <div class="hidden flex-wrap items-center gap-1 2xl:flex">
@@ -207,7 +207,7 @@ fn Header(current: Memo<String>) -> impl IntoView {
                 }
             }>
             <summary id="nav-menu" class="flex cursor-pointer items-center justify-between gap-2 rounded-lg bg-slate-100 px-3 py-2 text-sm font-semibold text-slate-900">
-                <span>{move || i18n.t("app.nav")}" · "{current_title}</span>
+                <span>{move || i18n.t("app.nav")}{current_title}</span>
                 <span aria-hidden="true">"▾"</span>
             </summary>
             <div class="mt-2 grid gap-3 rounded-xl bg-white p-3 ring-1 ring-slate-200 sm:grid-cols-2 lg:absolute lg:left-0 lg:z-20 lg:w-[34rem] lg:shadow-lg">
