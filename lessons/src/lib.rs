@@ -34,7 +34,8 @@ pub use lesson::{Diagnostic, Lesson, LessonSource, Objective, Step};
 pub use predicate::{Facts, LogEntry, Predicate, RejectReason};
 pub use session::{Applied, Done, Session, SessionError, StepProgress};
 pub use transcript::{
-    GradeError, GradeReport, LessonTranscript, ObjectiveResult, StepResult, grade, grade_transcript,
+    GradeError, GradeReport, LessonTranscript, ObjectiveResult, StepResult, grade,
+    grade_transcript, replay,
 };
 pub use view::{VIEW_NAMES, View};
 pub use worlds::LessonWorld;

@@ -311,6 +311,14 @@ pub fn grade_transcript(
     t: &LessonTranscript,
     locale: &str,
 ) -> Result<GradeReport, GradeError> {
+    Ok(replay(lesson, t)?.report(lesson, locale))
+}
+
+/// Replays a transcript on a fresh session of `lesson`, checking it as
+/// the grader does: the lesson, its version and seed, the action limit,
+/// each action accepted or refused as recorded, and the final digest. The
+/// grader reports on the session; the web app resumes stored work from it.
+pub fn replay(lesson: &Lesson, t: &LessonTranscript) -> Result<Session, GradeError> {
     if t.lesson != lesson.id {
         return Err(GradeError::WrongLesson {
             expected: lesson.id.clone(),
@@ -372,5 +380,5 @@ pub fn grade_transcript(
             replayed,
         });
     }
-    Ok(session.report(lesson, locale))
+    Ok(session)
 }

@@ -4,9 +4,9 @@
 //! rebuilds the [`Session`] and checks the record as the grader does
 //! (lesson, version, seed, refusals, final digest).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use lessons::{Bundle, GradeError, Lesson, LessonTranscript, Session};
+use lessons::{Bundle, GradeError, Lesson, LessonTranscript, Session, replay};
 use serde::{Deserialize, Serialize};
 
 use super::help::{StepHelp, for_steps};
@@ -112,74 +112,6 @@ impl SavedLesson {
 /// The status of `lesson` given what is stored.
 pub fn status(lesson: &Lesson, saved: Option<&SavedLesson>) -> Status {
     saved.map_or(Status::NotStarted, |s| s.status(lesson))
-}
-
-/// Replays a transcript on a fresh session of `lesson`, checking it as
-/// the grader does: the lesson, its version and seed, the action limit,
-/// each action accepted or refused as recorded, and the final digest.
-pub fn replay(lesson: &Lesson, t: &LessonTranscript) -> Result<Session, GradeError> {
-    if t.lesson != lesson.id {
-        return Err(GradeError::WrongLesson {
-            expected: lesson.id.clone(),
-            found: t.lesson.clone(),
-        });
-    }
-    if t.lesson_version != lesson.version {
-        return Err(GradeError::WrongVersion {
-            lesson: lesson.id.clone(),
-            expected: lesson.version,
-            found: t.lesson_version,
-        });
-    }
-    if t.seed != lesson.start.seed {
-        return Err(GradeError::WrongSeed {
-            expected: lesson.start.seed,
-            found: t.seed,
-        });
-    }
-    if t.actions.len() > lessons::session::MAX_ACTIONS {
-        return Err(GradeError::TooManyActions {
-            found: t.actions.len(),
-            max: lessons::session::MAX_ACTIONS,
-        });
-    }
-    let mut refused = BTreeSet::new();
-    for &i in &t.refused {
-        if i >= t.actions.len() || !refused.insert(i) {
-            return Err(GradeError::BadRefusedList(i));
-        }
-    }
-    let mut session = Session::start(lesson).map_err(GradeError::Start)?;
-    for (index, action) in t.actions.iter().enumerate() {
-        let applied = session
-            .apply(action.clone())
-            .map_err(|error| GradeError::Limit { index, error })?;
-        match (&applied.result, refused.contains(&index)) {
-            (Ok(_), true) => {
-                return Err(GradeError::Diverged {
-                    index,
-                    action: action.name(),
-                    what: "recorded as refused, but the replay accepts it".to_owned(),
-                });
-            }
-            (Err(reason), false) => {
-                return Err(GradeError::Diverged {
-                    index,
-                    action: action.name(),
-                    what: format!("recorded as accepted, but the replay refuses it: {reason}"),
-                });
-            }
-            _ => {}
-        }
-    }
-    let replayed = session.digest();
-    if replayed != t.digest {
-        return Err(GradeError::DigestMismatch {
-            recorded: t.digest,
-            replayed,
-        });
-    }
-    Ok(session)
 }
 
 /// Why stored work could not be resumed (the lesson then starts afresh and
