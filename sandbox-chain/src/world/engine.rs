@@ -202,6 +202,26 @@ pub enum Offence {
     DoubleProposal,
 }
 
+/// The timer of an engine that seals blocks in turns (authority rotation,
+/// stake): a silent node, or one with no slot (`at_ms` gives none), cancels
+/// its `tag` timer; any other sets it for its slot, at least 1 ms ahead.
+pub(super) fn seal_timer(
+    ctx: &NodeCtx<'_>,
+    tag: u64,
+    at_ms: impl FnOnce() -> Option<u64>,
+) -> Vec<Effect> {
+    if ctx.behaviour() == Behaviour::Silent {
+        return vec![Effect::CancelTimer { tag }];
+    }
+    match at_ms() {
+        Some(at) => vec![Effect::SetTimer {
+            tag,
+            after_ms: at.saturating_sub(ctx.now_ms()).max(1),
+        }],
+        None => vec![Effect::CancelTimer { tag }],
+    }
+}
+
 /// A consensus engine: one instance per node.
 pub trait Engine: fmt::Debug {
     /// A short name for display ("proof-of-work").

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::consensus::stake;
 
-use super::engine::{Behaviour, Effect, Engine, EngineInput, NodeCtx};
+use super::engine::{Effect, Engine, EngineInput, NodeCtx, seal_timer};
 
 /// The timer tag of "time to seal".
 const SEAL: u64 = 1;
@@ -75,16 +75,7 @@ impl StakeEngine {
     }
 
     fn schedule(ctx: &NodeCtx<'_>) -> Vec<Effect> {
-        if ctx.behaviour() == Behaviour::Silent {
-            return vec![Effect::CancelTimer { tag: SEAL }];
-        }
-        match Self::slot(ctx) {
-            Ok(slot) => vec![Effect::SetTimer {
-                tag: SEAL,
-                after_ms: slot.at_ms.saturating_sub(ctx.now_ms()).max(1),
-            }],
-            Err(_) => vec![Effect::CancelTimer { tag: SEAL }],
-        }
+        seal_timer(ctx, SEAL, || Self::slot(ctx).ok().map(|s| s.at_ms))
     }
 
     fn seal(&self, ctx: &NodeCtx<'_>) -> Vec<Effect> {
