@@ -59,6 +59,9 @@ pub struct BridgeCard {
     pub wrapped: Vec<(String, u64)>,
     /// Locks minted so far.
     pub minted: usize,
+    /// Locks the destination refused for good (they named no recipient):
+    /// their ids, shortened. Their coins stay in the vault.
+    pub unclaimable: Vec<String>,
 }
 
 /// Something carried between chains.
@@ -213,6 +216,7 @@ impl BridgePicture {
                         .map(|(a, v)| (label(&names, a), v.get()))
                         .collect(),
                     minted: bridge.minted().count(),
+                    unclaimable: bridge.unclaimable().map(|t| t.short()).collect(),
                 })
             })
             .collect();
@@ -412,6 +416,40 @@ mod tests {
                 .iter()
                 .any(|(n, c)| n == "alice" && *c < 1_000)
         );
+    }
+
+    /// A payment to the vault that names no recipient is proven once,
+    /// refused for good, and listed as unclaimable; its coins stay locked.
+    #[test]
+    fn a_lock_naming_nobody_is_listed_as_unclaimable() {
+        let mut i = playground().unwrap();
+        let vault = i.vault(0, 1).unwrap();
+        i.apply(IslandsAction::On {
+            chain: 0,
+            action: Action::SendTransaction {
+                node: NodeId(0),
+                from: "alice".to_owned(),
+                to: vault.to_hex(),
+                amount: Amount::new(25),
+                fee: Amount::new(1),
+                memo: String::new(),
+                nonce: None,
+            },
+        })
+        .unwrap();
+        assert!(BridgePicture::of(&i).bridges[0].unclaimable.is_empty());
+        for _ in 0..4 {
+            mine(&mut i, 0);
+        }
+        for _ in 0..3 {
+            mine(&mut i, 1);
+        }
+        let p = BridgePicture::of(&i);
+        let b = &p.bridges[0];
+        assert_eq!(b.vault_balance, 25, "{b:?}");
+        assert_eq!(b.supply, 0, "{b:?}");
+        assert_eq!(b.unclaimable.len(), 1, "{b:?}");
+        assert!(p.mints.iter().any(|m| !m.refused.is_empty()), "{p:?}");
     }
 
     #[test]

@@ -154,6 +154,12 @@ pub fn BridgeView(
                             <div><dt class="text-slate-600">{i18n.t_args("bridge.wrapped", &[("name", &name(b.to))])}</dt>
                                 <dd id=format!("bridge-supply-{r}") class="font-mono">{format!("{} ({wrapped})", b.supply)}</dd></div>
                         </dl>
+                        {(!b.unclaimable.is_empty()).then(|| view! {
+                            <div id=format!("bridge-unclaimable-{r}") class="mt-2 text-sm text-rose-900">
+                                <p>{i18n.t_args("bridge.unclaimable", &[("n", &b.unclaimable.len().to_string()), ("name", &name(b.from))])}</p>
+                                <ul class="font-mono text-xs">{b.unclaimable.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
+                            </div>
+                        })}
                     </div>
                 }
             })
