@@ -378,6 +378,16 @@ mod tests {
         i.apply(IslandsAction::AdvanceTime { ms: 1_000 }).unwrap();
     }
 
+    /// Buries a lock on A under enough blocks, then lets B take the relay.
+    fn bury_and_relay(i: &mut Islands) {
+        for _ in 0..4 {
+            mine(i, 0);
+        }
+        for _ in 0..3 {
+            mine(i, 1);
+        }
+    }
+
     /// A lock on A, made deep enough, is relayed and minted on B; the
     /// picture shows the vault, the light client catching up, the trip and
     /// the mint.
@@ -391,12 +401,7 @@ mod tests {
         assert_eq!(p.bridges[0].vault_balance, 0);
         let lock = lock_action(&i, 0, "alice", "bob", "40").unwrap();
         i.apply(lock).unwrap();
-        for _ in 0..4 {
-            mine(&mut i, 0);
-        }
-        for _ in 0..3 {
-            mine(&mut i, 1);
-        }
+        bury_and_relay(&mut i);
         let p = BridgePicture::of(&i);
         let b = &p.bridges[0];
         assert_eq!(b.vault_balance, 40);
@@ -438,12 +443,7 @@ mod tests {
         })
         .unwrap();
         assert!(BridgePicture::of(&i).bridges[0].unclaimable.is_empty());
-        for _ in 0..4 {
-            mine(&mut i, 0);
-        }
-        for _ in 0..3 {
-            mine(&mut i, 1);
-        }
+        bury_and_relay(&mut i);
         let p = BridgePicture::of(&i);
         let b = &p.bridges[0];
         assert_eq!(b.vault_balance, 25, "{b:?}");
